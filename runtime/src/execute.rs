@@ -1,0 +1,463 @@
+//! One call into a component: a playbook run or a connector action.
+
+use crate::bindings::moat::platform::types as wit;
+use crate::engine::Runtime;
+use crate::error::RunFailure;
+use crate::event_log::EventLog;
+use crate::events::RunEvent;
+use crate::host::convert;
+use crate::limits::Limits;
+use crate::mask::SecretMasker;
+use crate::model::{Actor, Trigger};
+use crate::policy::outbound::{OutboundContext, OutboundPolicy};
+use crate::registry::{Entry, LoadedComponent};
+use crate::services::HostServices;
+use crate::store_state::{CallContext, MemoryLimitExceeded, RunState};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use wasmtime::{Store, UpdateDeadline};
+
+/// What a playbook run returned.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunOutput {
+    pub summary: String,
+    pub data: serde_json::Value,
+}
+
+/// Outcome and measurements of one run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub result: Result<RunOutput, RunFailure>,
+    pub duration: Duration,
+    pub fuel_consumed: Option<u64>,
+    pub peak_memory_bytes: u64,
+}
+
+/// A request to run a playbook.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub run_id: String,
+    pub playbook: String,
+    pub trigger: Trigger,
+    pub services: Arc<dyn HostServices>,
+}
+
+/// Trap raised by the epoch callback once a call passes its deadline.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "deadline of {timeout_ms} ms passed; raise [limits] timeout_ms in moat.toml if the work needs longer"
+)]
+pub struct DeadlineExceeded {
+    pub timeout_ms: u64,
+}
+
+impl Runtime {
+    /// Runs a registered playbook once in a fresh instance and records its
+    /// execution log through `request.services`.
+    pub async fn run_playbook(&self, request: RunRequest) -> RunReport {
+        let started = Instant::now();
+        let Some(component) = self.component(&request.playbook) else {
+            let failure = RunFailure::new(
+                "not-found",
+                format!("playbook `{}` is not registered", request.playbook),
+            );
+            return failed_report(failure, started);
+        };
+        if !matches!(component.entry, Entry::Playbook(_)) {
+            let failure = RunFailure::new(
+                "invalid",
+                format!("`{}` is a connector, not a playbook", request.playbook),
+            );
+            return failed_report(failure, started);
+        }
+
+        let masker = SecretMasker::default();
+        let events = Arc::new(EventLog::new(
+            &request.run_id,
+            request.services.clone(),
+            masker,
+            component.manifest.limits.max_log_bytes,
+        ));
+        events
+            .record(RunEvent::RunStarted {
+                component: component.manifest.name.clone(),
+                version: component.manifest.version.clone(),
+                trigger: trigger_label(&request.trigger),
+            })
+            .await;
+
+        let actor = Actor::Run {
+            run_id: request.run_id.clone(),
+            component: component.manifest.name.clone(),
+        };
+        let call = self.call_context(
+            component,
+            actor,
+            request.services.clone(),
+            events.clone(),
+            0,
+            None,
+        );
+        let report = self.execute(call, Invocation::Run(request.trigger)).await;
+        let report = RunReport {
+            duration: started.elapsed(),
+            ..report.into_run_report()
+        };
+
+        events.record(finished_event(&report)).await;
+        report
+    }
+
+    /// Calls `action` of connector `name` on behalf of the caller in
+    /// `parent`, in the connector's own sandbox with its own grants.
+    pub(crate) async fn call_connector(
+        &self,
+        parent: &CallContext,
+        name: &str,
+        action: String,
+        input: String,
+    ) -> Result<String, RunFailure> {
+        let Some(component) = self.component(name) else {
+            return Err(RunFailure::new(
+                "not-found",
+                format!("connector `{name}` is not registered"),
+            ));
+        };
+        if !matches!(component.entry, Entry::Connector(_)) {
+            return Err(RunFailure::new(
+                "invalid",
+                format!("`{name}` is a playbook, not a connector"),
+            ));
+        }
+
+        let actor = Actor::Run {
+            run_id: parent.events.run_id().to_owned(),
+            component: component.manifest.name.clone(),
+        };
+        let call = self.call_context(
+            component,
+            actor,
+            parent.services.clone(),
+            parent.events.clone(),
+            parent.depth + 1,
+            Some(parent.deadline),
+        );
+        match self
+            .execute(call, Invocation::Connector { action, input })
+            .await
+            .result
+        {
+            Ok(Completed::Connector(output)) => Ok(output),
+            Ok(Completed::Run(_)) => Err(RunFailure::new(
+                "internal",
+                "connector returned a playbook result",
+            )),
+            Err(failure) => Err(failure),
+        }
+    }
+
+    fn call_context(
+        &self,
+        component: Arc<LoadedComponent>,
+        actor: Actor,
+        services: Arc<dyn HostServices>,
+        events: Arc<EventLog>,
+        depth: u32,
+        parent_deadline: Option<tokio::time::Instant>,
+    ) -> CallContext {
+        let own_deadline = tokio::time::Instant::now()
+            + Duration::from_millis(component.manifest.limits.timeout_ms);
+        let deadline = parent_deadline.map_or(own_deadline, |parent| parent.min(own_deadline));
+        CallContext {
+            runtime: self.clone(),
+            component,
+            actor,
+            services,
+            events,
+            depth,
+            deadline,
+        }
+    }
+
+    async fn execute(&self, call: CallContext, invocation: Invocation) -> CallReport {
+        let limits = call.component.manifest.limits.clone();
+        self.preload_secrets(&call).await;
+
+        let mut store = self.new_store(call.clone(), &limits);
+        let deadline = call.deadline;
+        let outcome =
+            tokio::time::timeout_at(deadline, invoke(&mut store, &call.component, invocation))
+                .await;
+
+        let fuel_consumed = limits
+            .fuel
+            .and_then(|fuel| store.get_fuel().ok().map(|left| fuel - left));
+        let peak_memory_bytes = store.data().limiter.peak_bytes as u64;
+        let result = match outcome {
+            Ok(result) => result
+                .map_err(|error| classify_trap(error, &limits))
+                .and_then(|inner| inner),
+            Err(_) => Err(timeout_failure(&limits)),
+        };
+        let result =
+            result.and_then(|completed| check_output(completed, &limits, call.events.masker()));
+        if let Err(failure) = &result {
+            record_limit_hit(&call.events, failure).await;
+        }
+        CallReport {
+            result,
+            fuel_consumed,
+            peak_memory_bytes,
+        }
+    }
+
+    async fn preload_secrets(&self, call: &CallContext) {
+        for name in call.component.manifest.grants.secrets.keys() {
+            match call.services.secret_value(name).await {
+                Ok(Some(value)) => call.events.masker().add(name, &value),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::error!(secret = %name, error = %error, "failed to load secret for masking")
+                }
+            }
+        }
+    }
+
+    fn new_store(&self, call: CallContext, limits: &Limits) -> Store<RunState> {
+        let policy = OutboundPolicy {
+            context: Arc::new(outbound_context(self, &call, limits)),
+        };
+        let memory_limit = (limits.memory_mb as usize) << 20;
+        let mut store = Store::new(
+            &self.inner.engine,
+            RunState::new(call.clone(), policy, memory_limit),
+        );
+        store.limiter(|state| &mut state.limiter);
+        let _ = store.set_fuel(limits.fuel.unwrap_or(u64::MAX));
+
+        let deadline = call.deadline;
+        let timeout_ms = limits.timeout_ms;
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(move |_| {
+            if tokio::time::Instant::now() >= deadline {
+                return Err(wasmtime::Error::new(DeadlineExceeded { timeout_ms }));
+            }
+            Ok(UpdateDeadline::Yield(1))
+        });
+        store
+    }
+}
+
+fn outbound_context(runtime: &Runtime, call: &CallContext, limits: &Limits) -> OutboundContext {
+    OutboundContext {
+        component: call.component.manifest.name.clone(),
+        allow: call.component.allow.clone(),
+        secret_bindings: call.component.secret_bindings.clone(),
+        services: call.services.clone(),
+        masker: call.events.masker().clone(),
+        events: call.events.clone(),
+        resolver: runtime.inner.resolver.clone(),
+        dialer: runtime.inner.dialer.clone(),
+        connections: Arc::new(Semaphore::new(limits.max_connections as usize)),
+        max_connections: limits.max_connections,
+        connect_timeout: Duration::from_millis(limits.connect_timeout_ms),
+        max_body_bytes: limits.max_http_body_bytes,
+        deadline: call.deadline,
+    }
+}
+
+enum Invocation {
+    Run(Trigger),
+    Connector { action: String, input: String },
+}
+
+enum Completed {
+    Run(RunOutput),
+    Connector(String),
+}
+
+struct CallReport {
+    result: Result<Completed, RunFailure>,
+    fuel_consumed: Option<u64>,
+    peak_memory_bytes: u64,
+}
+
+impl CallReport {
+    fn into_run_report(self) -> RunReport {
+        let result = match self.result {
+            Ok(Completed::Run(output)) => Ok(output),
+            Ok(Completed::Connector(_)) => Err(RunFailure::new(
+                "internal",
+                "playbook returned a connector result",
+            )),
+            Err(failure) => Err(failure),
+        };
+        RunReport {
+            result,
+            duration: Duration::ZERO,
+            fuel_consumed: self.fuel_consumed,
+            peak_memory_bytes: self.peak_memory_bytes,
+        }
+    }
+}
+
+/// Instantiates the component in `store` and makes the one call.
+/// `Err` is a trap; a WIT error from the guest is an `Ok(Err(..))` inside.
+async fn invoke(
+    store: &mut Store<RunState>,
+    component: &LoadedComponent,
+    invocation: Invocation,
+) -> wasmtime::Result<Result<Completed, RunFailure>> {
+    match (&component.entry, invocation) {
+        (Entry::Playbook(pre), Invocation::Run(trigger)) => {
+            let instance = pre.instantiate_async(&mut *store).await?;
+            let trigger = convert::trigger_to_wit(&trigger);
+            let returned = instance.call_run(&mut *store, &trigger).await?;
+            Ok(returned
+                .map_err(|error| RunFailure::from_guest(&error))
+                .and_then(run_output))
+        }
+        (Entry::Connector(pre), Invocation::Connector { action, input }) => {
+            let instance = pre.instantiate_async(&mut *store).await?;
+            let returned = instance.call_invoke(&mut *store, &action, &input).await?;
+            Ok(returned
+                .map(Completed::Connector)
+                .map_err(|error| RunFailure::from_guest(&error)))
+        }
+        _ => Ok(Err(RunFailure::new(
+            "invalid",
+            "the component does not export the called world",
+        ))),
+    }
+}
+
+fn run_output(output: wit::RunOutput) -> Result<Completed, RunFailure> {
+    let data = if output.data.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&output.data).map_err(|error| {
+            RunFailure::new(
+                "invalid",
+                format!("run output `data` is not valid JSON: {error}"),
+            )
+        })?
+    };
+    Ok(Completed::Run(RunOutput {
+        summary: output.summary,
+        data,
+    }))
+}
+
+fn check_output(
+    completed: Completed,
+    limits: &Limits,
+    masker: &SecretMasker,
+) -> Result<Completed, RunFailure> {
+    let size = match &completed {
+        Completed::Run(output) => output.summary.len() + output.data.to_string().len(),
+        Completed::Connector(output) => output.len(),
+    };
+    if size as u64 > limits.max_output_bytes {
+        return Err(RunFailure::new(
+            "limit-exceeded",
+            format!(
+                "output of {size} bytes is over the {}-byte limit; raise [limits] max_output_bytes in moat.toml",
+                limits.max_output_bytes
+            ),
+        ));
+    }
+    Ok(mask_completed(completed, masker))
+}
+
+fn mask_completed(completed: Completed, masker: &SecretMasker) -> Completed {
+    match completed {
+        Completed::Connector(output) => Completed::Connector(masker.mask(&output)),
+        Completed::Run(output) => {
+            let data_text = masker.mask(&output.data.to_string());
+            Completed::Run(RunOutput {
+                summary: masker.mask(&output.summary),
+                data: serde_json::from_str(&data_text)
+                    .unwrap_or(serde_json::Value::String(data_text)),
+            })
+        }
+    }
+}
+
+fn classify_trap(error: wasmtime::Error, limits: &Limits) -> RunFailure {
+    if let Some(deadline) = error.downcast_ref::<DeadlineExceeded>() {
+        return RunFailure::new("timeout", deadline.to_string());
+    }
+    if let Some(memory) = error.downcast_ref::<MemoryLimitExceeded>() {
+        return RunFailure::new("limit-exceeded", memory.to_string());
+    }
+    match error.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::OutOfFuel) => RunFailure::new(
+            "limit-exceeded",
+            format!(
+                "fuel limit of {} exhausted; raise [limits] fuel in moat.toml",
+                limits.fuel.unwrap_or(0)
+            ),
+        ),
+        Some(wasmtime::Trap::StackOverflow) => {
+            RunFailure::new("limit-exceeded", "call stack exhausted (deep recursion)")
+        }
+        Some(wasmtime::Trap::Interrupt) => timeout_failure(limits),
+        _ => RunFailure::new("trap", format!("{error:#}")),
+    }
+}
+
+fn timeout_failure(limits: &Limits) -> RunFailure {
+    RunFailure::new(
+        "timeout",
+        DeadlineExceeded {
+            timeout_ms: limits.timeout_ms,
+        }
+        .to_string(),
+    )
+}
+
+async fn record_limit_hit(events: &EventLog, failure: &RunFailure) {
+    let limit = match failure.kind.as_str() {
+        "timeout" => "timeout_ms",
+        "limit-exceeded" => "limit",
+        _ => return,
+    };
+    events
+        .record(RunEvent::LimitHit {
+            limit: limit.to_owned(),
+            detail: failure.message.clone(),
+        })
+        .await;
+}
+
+fn failed_report(failure: RunFailure, started: Instant) -> RunReport {
+    RunReport {
+        result: Err(failure),
+        duration: started.elapsed(),
+        fuel_consumed: None,
+        peak_memory_bytes: 0,
+    }
+}
+
+fn finished_event(report: &RunReport) -> RunEvent {
+    RunEvent::RunFinished {
+        ok: report.result.is_ok(),
+        duration_ms: report.duration.as_millis() as u64,
+        summary: report
+            .result
+            .as_ref()
+            .ok()
+            .map(|output| output.summary.clone()),
+        error: report.result.as_ref().err().map(ToString::to_string),
+        fuel_consumed: report.fuel_consumed,
+        peak_memory_bytes: report.peak_memory_bytes,
+    }
+}
+
+fn trigger_label(trigger: &Trigger) -> String {
+    match trigger {
+        Trigger::Alert(alert) => format!("alert {}", alert.id),
+        Trigger::Manual(_) => "manual".to_owned(),
+    }
+}

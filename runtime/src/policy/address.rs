@@ -1,0 +1,115 @@
+//! Which resolved addresses a guest may connect to.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// Why an address is not public, or `None` for a public address.
+///
+/// IPv4-mapped (`::ffff:a.b.c.d`) and IPv4-compatible (`::a.b.c.d`) IPv6
+/// addresses are judged as the IPv4 address they carry.
+pub fn non_public_reason(address: IpAddr) -> Option<&'static str> {
+    match address {
+        IpAddr::V4(v4) => ipv4_reason(v4),
+        IpAddr::V6(v6) => match embedded_ipv4(v6) {
+            Some(v4) => ipv4_reason(v4),
+            None => ipv6_reason(v6),
+        },
+    }
+}
+
+/// Returns the IPv4 address inside an IPv4-mapped or IPv4-compatible IPv6
+/// address.
+pub fn embedded_ipv4(address: Ipv6Addr) -> Option<Ipv4Addr> {
+    if let Some(v4) = address.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let segments = address.segments();
+    let compatible = segments[..6].iter().all(|s| *s == 0)
+        && !address.is_unspecified()
+        && address != Ipv6Addr::LOCALHOST;
+    compatible.then(|| {
+        let [.., a, b] = segments;
+        Ipv4Addr::new((a >> 8) as u8, a as u8, (b >> 8) as u8, b as u8)
+    })
+}
+
+fn ipv4_reason(address: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, c, _] = address.octets();
+    if address == Ipv4Addr::new(169, 254, 169, 254) || address == Ipv4Addr::new(100, 100, 100, 200)
+    {
+        return Some("cloud metadata address");
+    }
+    if address.is_unspecified() || a == 0 {
+        return Some("unspecified address");
+    }
+    if address.is_loopback() {
+        return Some("loopback address");
+    }
+    if address.is_private() {
+        return Some("private address");
+    }
+    if a == 100 && (64..128).contains(&b) {
+        return Some("shared address space (CGNAT)");
+    }
+    if address.is_link_local() {
+        return Some("link-local address");
+    }
+    if address.is_multicast() {
+        return Some("multicast address");
+    }
+    if address.is_broadcast() {
+        return Some("broadcast address");
+    }
+    if a >= 240 {
+        return Some("reserved address");
+    }
+    let documentation =
+        (a, b, c) == (192, 0, 2) || (a, b, c) == (198, 51, 100) || (a, b, c) == (203, 0, 113);
+    if documentation {
+        return Some("documentation address");
+    }
+    if a == 198 && (b == 18 || b == 19) {
+        return Some("benchmarking address");
+    }
+    if (a, b, c) == (192, 0, 0) {
+        return Some("IETF protocol assignment address");
+    }
+    None
+}
+
+fn ipv6_reason(address: Ipv6Addr) -> Option<&'static str> {
+    let segments = address.segments();
+    if address == Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254) {
+        return Some("cloud metadata address");
+    }
+    if address.is_unspecified() {
+        return Some("unspecified address");
+    }
+    if address.is_loopback() {
+        return Some("loopback address");
+    }
+    if address.is_multicast() {
+        return Some("multicast address");
+    }
+    if segments[0] & 0xfe00 == 0xfc00 {
+        return Some("private address (unique local)");
+    }
+    if segments[0] & 0xffc0 == 0xfe80 {
+        return Some("link-local address");
+    }
+    if segments[0] & 0xffc0 == 0xfec0 {
+        return Some("site-local address");
+    }
+    if segments[0] == 0x2001 && segments[1] == 0x0db8 {
+        return Some("documentation address");
+    }
+    if segments[0] == 0x0064 && segments[1] == 0xff9b {
+        return Some("NAT64 address");
+    }
+    if segments[0] == 0x2002 || (segments[0] == 0x2001 && segments[1] == 0) {
+        return Some("IPv6 transition address");
+    }
+    if segments[0] == 0x0100 && segments[1..4].iter().all(|s| *s == 0) {
+        return Some("discard-only address");
+    }
+    None
+}

@@ -1,0 +1,322 @@
+//! The `allowed_outbound_hosts` allowlist.
+//!
+//! Entry syntax: `scheme://host[:port]`.
+//! - `scheme` is `http` or `https`.
+//! - `host` is a DNS name, `*.` followed by a DNS name (any name one or more
+//!   labels below it, but not the name itself), `*` (any host name, never an
+//!   address literal), an IPv4 literal or a bracketed IPv6 literal.
+//! - `port` is a number or `*`; without it the scheme's default port is meant.
+//!
+//! Names are compared in lower-case ASCII with IDN labels in punycode and
+//! without a trailing dot. A path, query, fragment or user name in an entry
+//! is rejected rather than ignored, so an entry never means less than it
+//! appears to.
+
+use std::fmt;
+use std::net::IpAddr;
+
+/// One allowlist entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowEntry {
+    pub scheme: Scheme,
+    pub host: HostPattern,
+    pub port: PortPattern,
+    /// The entry as written in the manifest.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+impl Scheme {
+    pub fn parse(text: &str) -> Option<Scheme> {
+        match text.to_ascii_lowercase().as_str() {
+            "http" => Some(Scheme::Http),
+            "https" => Some(Scheme::Https),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPattern {
+    /// Any host name; address literals are not matched.
+    AnyName,
+    /// Names strictly below this domain.
+    Subdomains(String),
+    Name(String),
+    Address(IpAddr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortPattern {
+    Any,
+    Exact(u16),
+}
+
+/// A parsed `allowed_outbound_hosts` list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllowList {
+    entries: Vec<AllowEntry>,
+}
+
+/// An entry that does not follow the syntax above.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid allowed host `{entry}`: {reason}")]
+pub struct AllowListError {
+    pub entry: String,
+    pub reason: String,
+}
+
+/// Host part of a request URL after normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestHost {
+    Name(String),
+    Address(IpAddr),
+}
+
+impl fmt::Display for RequestHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RequestHost::Name(name) => f.write_str(name),
+            RequestHost::Address(IpAddr::V6(address)) => write!(f, "[{address}]"),
+            RequestHost::Address(address) => write!(f, "{address}"),
+        }
+    }
+}
+
+impl AllowList {
+    /// Parses every entry; the first invalid one is the error.
+    pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<AllowList, AllowListError> {
+        let entries = entries
+            .iter()
+            .map(|entry| AllowEntry::parse(entry.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(AllowList { entries })
+    }
+
+    pub fn entries(&self) -> &[AllowEntry] {
+        &self.entries
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Returns the first entry that allows a request to `host` and `port`
+    /// over `scheme`.
+    pub fn find(&self, scheme: Scheme, host: &RequestHost, port: u16) -> Option<&AllowEntry> {
+        self.entries
+            .iter()
+            .find(|entry| entry.matches(scheme, host, port))
+    }
+
+    /// Whether some entry names `address` literally, which is the only way
+    /// to allow a loopback, private or metadata address.
+    pub fn names_address(&self, address: IpAddr, port: u16) -> bool {
+        self.entries
+            .iter()
+            .any(|entry| entry.host == HostPattern::Address(address) && entry.port.matches(port))
+    }
+
+    /// Whether every request that `other` allows is also allowed here.
+    pub fn covers(&self, other: &AllowEntry) -> bool {
+        self.entries.iter().any(|entry| entry.covers(other))
+    }
+}
+
+impl AllowEntry {
+    /// Parses one entry.
+    pub fn parse(text: &str) -> Result<AllowEntry, AllowListError> {
+        let fail = |reason: &str| AllowListError {
+            entry: text.to_owned(),
+            reason: reason.to_owned(),
+        };
+
+        let (scheme_text, rest) = text.split_once("://").ok_or_else(|| {
+            fail("expected `scheme://host[:port]`, such as `https://api.example.com`")
+        })?;
+        let scheme = Scheme::parse(scheme_text)
+            .ok_or_else(|| fail("the scheme must be `http` or `https`"))?;
+        let authority = rest.strip_suffix('/').unwrap_or(rest);
+        if authority.is_empty() {
+            return Err(fail("the host is missing"));
+        }
+        if authority.contains(['/', '?', '#']) {
+            return Err(fail(
+                "remove the path, query or fragment: entries name hosts only",
+            ));
+        }
+        if authority.contains('@') {
+            return Err(fail("remove the user name: entries name hosts only"));
+        }
+
+        let (host_text, port_text) = split_host_port(authority).map_err(|reason| fail(&reason))?;
+        let port = parse_port_pattern(port_text, scheme).map_err(|reason| fail(&reason))?;
+        let host = parse_host_pattern(host_text).map_err(|reason| fail(&reason))?;
+        Ok(AllowEntry {
+            scheme,
+            host,
+            port,
+            text: text.to_owned(),
+        })
+    }
+
+    /// Whether this entry allows a request to `host` and `port` over `scheme`.
+    pub fn matches(&self, scheme: Scheme, host: &RequestHost, port: u16) -> bool {
+        if self.scheme != scheme || !self.port.matches(port) {
+            return false;
+        }
+        match (&self.host, host) {
+            (HostPattern::AnyName, RequestHost::Name(_)) => true,
+            (HostPattern::Subdomains(parent), RequestHost::Name(name)) => name
+                .strip_suffix(parent.as_str())
+                .is_some_and(|prefix| prefix.len() > 1 && prefix.ends_with('.')),
+            (HostPattern::Name(expected), RequestHost::Name(name)) => expected == name,
+            (HostPattern::Address(expected), RequestHost::Address(address)) => expected == address,
+            _ => false,
+        }
+    }
+
+    fn covers(&self, other: &AllowEntry) -> bool {
+        if self.scheme != other.scheme {
+            return false;
+        }
+        let port_covered = match (self.port, other.port) {
+            (PortPattern::Any, _) => true,
+            (PortPattern::Exact(_), PortPattern::Any) => false,
+            (PortPattern::Exact(mine), PortPattern::Exact(theirs)) => mine == theirs,
+        };
+        let host_covered = match (&self.host, &other.host) {
+            (HostPattern::AnyName, HostPattern::Address(_)) => false,
+            (HostPattern::AnyName, _) => true,
+            (HostPattern::Subdomains(mine), HostPattern::Subdomains(theirs)) => {
+                theirs == mine || theirs.ends_with(&format!(".{mine}"))
+            }
+            (HostPattern::Subdomains(_), HostPattern::Name(name)) => self.host_matches_name(name),
+            (mine, theirs) => mine == theirs,
+        };
+        port_covered && host_covered
+    }
+
+    fn host_matches_name(&self, name: &str) -> bool {
+        match &self.host {
+            HostPattern::Subdomains(parent) => name
+                .strip_suffix(parent.as_str())
+                .is_some_and(|prefix| prefix.len() > 1 && prefix.ends_with('.')),
+            _ => false,
+        }
+    }
+}
+
+impl PortPattern {
+    fn matches(self, port: u16) -> bool {
+        match self {
+            PortPattern::Any => true,
+            PortPattern::Exact(expected) => expected == port,
+        }
+    }
+}
+
+impl fmt::Display for AllowEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), String> {
+    if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or("an IPv6 address must be closed with `]`")?;
+        return match after {
+            "" => Ok((host, None)),
+            _ => after
+                .strip_prefix(':')
+                .map(|port| (host, Some(port)))
+                .ok_or_else(|| "expected `:port` after `]`".to_owned()),
+        };
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) => Ok((host, Some(port))),
+        None => Ok((authority, None)),
+    }
+}
+
+fn parse_port_pattern(text: Option<&str>, scheme: Scheme) -> Result<PortPattern, String> {
+    match text {
+        None => Ok(PortPattern::Exact(scheme.default_port())),
+        Some("*") => Ok(PortPattern::Any),
+        Some(digits) => digits
+            .parse::<u16>()
+            .ok()
+            .filter(|port| *port != 0)
+            .map(PortPattern::Exact)
+            .ok_or_else(|| format!("the port `{digits}` must be a number from 1 to 65535, or `*`")),
+    }
+}
+
+fn parse_host_pattern(text: &str) -> Result<HostPattern, String> {
+    if text == "*" {
+        return Ok(HostPattern::AnyName);
+    }
+    if let Some(parent) = text.strip_prefix("*.") {
+        let parent = normalize_name(parent)?;
+        return Ok(HostPattern::Subdomains(parent));
+    }
+    if text.contains('*') {
+        return Err(
+            "`*` may only stand alone or as the first label, as in `*.example.com`".to_owned(),
+        );
+    }
+    if let Ok(address) = text.parse::<IpAddr>() {
+        return Ok(HostPattern::Address(address));
+    }
+    if looks_numeric(text) {
+        return Err(
+            "write an IPv4 address as four decimal numbers, such as `192.0.2.10`".to_owned(),
+        );
+    }
+    normalize_name(text).map(HostPattern::Name)
+}
+
+/// Whether the text's last label is numeric, which in URL parsing makes the
+/// whole host an IPv4 address in some spelling (`127.1`, `0x7f.1`).
+pub(crate) fn looks_numeric(text: &str) -> bool {
+    let last = text.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    !last.is_empty()
+        && (last.chars().all(|c| c.is_ascii_digit())
+            || (last.len() > 2 && last[..2].eq_ignore_ascii_case("0x")))
+}
+
+/// Lower-cases a DNS name, converts IDN labels to punycode and strips one
+/// trailing dot.
+pub fn normalize_name(text: &str) -> Result<String, String> {
+    let trimmed = text.strip_suffix('.').unwrap_or(text);
+    if trimmed.is_empty() {
+        return Err("the host name is empty".to_owned());
+    }
+    let ascii = idna::domain_to_ascii_strict(trimmed)
+        .map_err(|_| format!("`{text}` is not a valid host name"))?;
+    if ascii.is_empty() || ascii.split('.').any(str::is_empty) {
+        return Err(format!("`{text}` is not a valid host name"));
+    }
+    Ok(ascii)
+}
