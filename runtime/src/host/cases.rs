@@ -77,7 +77,7 @@ impl Host for RunState {
             .case_changed(
                 &case_id,
                 "note_added",
-                &crate::event_log::truncate(&body, 200).to_owned(),
+                crate::event_log::truncate(&body, 200),
             )
             .await;
         Ok(())

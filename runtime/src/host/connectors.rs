@@ -15,7 +15,7 @@ impl Host for RunState {
         input: String,
     ) -> HostResult<String> {
         let granted = &self.call.component.manifest.grants.connectors;
-        if !granted.iter().any(|name| *name == connector) {
+        if !granted.contains(&connector) {
             return self.call
                 .deny(
                     "connectors",

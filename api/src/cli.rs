@@ -1,0 +1,107 @@
+//! Command-line interface of the `moat` binary.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Moat: security automation whose playbooks run as sandboxed WebAssembly
+/// components.
+#[derive(Debug, Parser)]
+#[command(name = "moat", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API and run workers in one process.
+    Serve(ServeArgs),
+    /// Run workers only, against a shared PostgreSQL database.
+    Worker(WorkerArgs),
+    /// Run one playbook locally: execution log on stderr, result on stdout.
+    Run(RunArgs),
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+/// Options shared by every command that opens the database.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://FILE` (created if missing) or `postgres://…`.
+    #[arg(long, env = "MOAT_DATABASE_URL", default_value = "sqlite://moat.db")]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port the API listens on.
+    #[arg(long, env = "MOAT_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Folder whose `moat.toml` manifests (in the folder and its direct
+    /// subfolders) are loaded at start.
+    #[arg(long, env = "MOAT_PLAYBOOKS")]
+    pub playbooks: Option<PathBuf>,
+    /// Number of run workers in this process.
+    #[arg(long, env = "MOAT_WORKERS", default_value_t = 4)]
+    pub workers: usize,
+    /// Folder for compiled components; defaults to `moat-cache` beside a
+    /// SQLite database, or `./moat-cache`.
+    #[arg(long, env = "MOAT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Folder of manifests to load, as for `serve`.
+    #[arg(long, env = "MOAT_PLAYBOOKS")]
+    pub playbooks: Option<PathBuf>,
+    /// Number of run workers in this process.
+    #[arg(long, default_value_t = 4)]
+    pub workers: usize,
+    #[arg(long, env = "MOAT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The playbook's `moat.toml`.
+    pub manifest: PathBuf,
+    /// Alert file (any supported format; the first record is used), or
+    /// with `--manual` the JSON input of a manual run.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Pass the input as a manual trigger instead of an alert.
+    #[arg(long)]
+    pub manual: bool,
+    /// A secret for this run, as `NAME=VALUE`; repeat for several.
+    #[arg(long = "secret", value_name = "NAME=VALUE")]
+    pub secrets: Vec<String>,
+    /// Manifest of a connector the playbook calls; repeat for several.
+    /// Connectors in sibling folders named like the granted connector are
+    /// found without this.
+    #[arg(long = "connector", value_name = "MANIFEST")]
+    pub connectors: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it, alone, on stdout. It is shown only once.
+    Create {
+        /// `ingest` (post alerts), `analyst` (cases and runs) or `admin`.
+        #[arg(long)]
+        role: String,
+        /// Name recorded as the actor of changes made with the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}

@@ -1,0 +1,25 @@
+//! The `moat` binary's library: HTTP API, storage, alert pipeline, run
+//! queue workers and the command line.
+//!
+//! Main modules:
+//! - [`routes`]: the axum router under `/api/v1`;
+//! - [`ingest`] and [`normalize`]: from request bytes to stored alerts and
+//!   queued runs;
+//! - [`store`]: SQLite and PostgreSQL storage;
+//! - [`worker`]: claims queued runs and executes them in the runtime;
+//! - [`catalog`]: loads manifests and components from a folder;
+//! - [`cli`], [`serve`], [`local_run`]: the commands.
+
+pub mod auth;
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod ingest;
+pub mod local_run;
+pub mod normalize;
+pub mod routes;
+pub mod serve;
+pub mod state;
+pub mod store;
+pub mod triggers;
+pub mod worker;

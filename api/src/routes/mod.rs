@@ -1,0 +1,44 @@
+//! The HTTP routes under `/api/v1`, plus `/healthz`.
+
+mod alerts;
+mod cases;
+mod health;
+mod runs;
+mod secrets;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post, put};
+use tower_http::trace::TraceLayer;
+
+/// Builds the router with every route and the request trace layer.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/alerts", post(alerts::create))
+        .route("/alerts/{id}", get(alerts::show))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/playbooks", get(runs::list_playbooks))
+        .route("/playbooks/{name}/runs", post(runs::create))
+        .route("/runs/{id}", get(runs::show))
+        .route("/runs/{id}/events", get(runs::events))
+        .route("/secrets", get(secrets::list))
+        .route("/secrets/{name}", put(secrets::put));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .nest("/api/v1", api)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Formats Unix milliseconds as RFC 3339 in UTC.
+pub(crate) fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|time| {
+            time.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
