@@ -23,7 +23,7 @@ step "building the example and test components"
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
-(cd playbooks-src && cargo fmt --all -- --check)
+(cd playbooks-src && cargo fmt -- --check)
 
 step "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings

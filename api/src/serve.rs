@@ -68,8 +68,19 @@ pub async fn start(
     let store = Store::connect(database_url)
         .await
         .context("failed to open the database")?;
+    let cache_dir = cache_dir.unwrap_or_else(|| default_cache_dir(database_url));
+    start_with_store(store, cache_dir, playbooks).await
+}
+
+/// Creates the runtime with its compile cache in `cache_dir` and loads the
+/// playbooks, on an open store.
+pub async fn start_with_store(
+    store: Store,
+    cache_dir: PathBuf,
+    playbooks: Option<&Path>,
+) -> anyhow::Result<AppState> {
     let config = RuntimeConfig {
-        cache_dir: Some(cache_dir.unwrap_or_else(|| default_cache_dir(database_url))),
+        cache_dir: Some(cache_dir),
         ..RuntimeConfig::default()
     };
     let runtime = Runtime::new(config)?;

@@ -9,7 +9,9 @@
 
 pub mod components;
 pub mod harness;
+pub mod logs;
 pub mod net;
+pub mod server;
 pub mod upstream;
 
 pub use components::{wasm_bytes, wasm_path};

@@ -26,7 +26,7 @@ pub struct NewAlert {
     pub source_ref: Option<String>,
     /// False when the alert must not start playbooks.
     pub triggerable: bool,
-    /// Why the alert does not start playbooks, such as a duplicate.
+    /// Reason the alert starts no playbooks, such as being a duplicate.
     pub not_triggered_reason: Option<String>,
     /// The body exactly as received.
     pub raw: Vec<u8>,
@@ -43,7 +43,7 @@ pub struct AlertObservable {
     /// Path of the field the value came from.
     pub field: String,
     pub valid: bool,
-    /// Why the value is invalid, when it is.
+    /// Reason the value is invalid, when it is.
     pub error: Option<String>,
 }
 

@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tracing::info;
 
-/// Columns of a [`ComponentMeta`]; a [`StoredComponent`] adds `wasm`.
+/// Columns of a [`ComponentMeta`]. A [`StoredComponent`] adds `wasm`.
 const COMPONENT_META_COLUMNS: &str =
     "name, version, kind, manifest, wasm_sha256, enabled, created_at";
 
@@ -48,9 +48,12 @@ pub struct StoredComponent {
 }
 
 impl Store {
-    /// Installs a component version. Installing the same name, version and
-    /// bytes again changes nothing; other bytes under an installed version
-    /// fail with [`StoreError::Conflict`], because versions are immutable.
+    /// Installs a component version and returns its stored metadata.
+    ///
+    /// Versions are immutable. Installing the same name, version and bytes
+    /// again changes nothing, and other bytes under an installed version
+    /// fail with [`StoreError::Conflict`]. Only the SHA-256 of the bytes is
+    /// compared, so a changed manifest with the same bytes is ignored.
     pub async fn put_component(&self, component: NewComponent) -> StoreResult<ComponentMeta> {
         if component.name.is_empty() || component.version.is_empty() {
             return Err(StoreError::Invalid(

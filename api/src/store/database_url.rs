@@ -6,9 +6,9 @@ use std::path::PathBuf;
 /// Database selected by a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DatabaseUrl {
-    /// `sqlite://path` or `sqlite:path`; the file is created when missing.
+    /// `sqlite://path` or `sqlite:path`. The file is created when missing.
     SqliteFile(PathBuf),
-    /// `sqlite::memory:`; the data is lost when the store is dropped.
+    /// `sqlite::memory:`. The data is lost when the store is dropped.
     SqliteMemory,
     /// `postgres://…` or `postgresql://…`, passed to the driver unchanged.
     Postgres(String),
@@ -45,6 +45,7 @@ impl DatabaseUrl {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -28,6 +28,7 @@ mod tokens;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests;
 
 pub use alerts::{AlertObservable, NewAlert, StoredAlert};
@@ -50,7 +51,7 @@ use dialect::Backend;
 use sqlx::any::Any;
 use sqlx::{AnyPool, Transaction};
 
-/// Handle to the database; cheap to clone because clones share the pool.
+/// Handle to the database. Clones share one connection pool, so cloning is cheap.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -91,7 +92,7 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Starts a transaction that will write; see [`Backend::begin_write`].
+    /// Starts a write transaction with the statement of [`Backend::begin_write`].
     async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
         Ok(self.pool.begin_with(self.backend.begin_write()).await?)
     }

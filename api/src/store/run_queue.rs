@@ -9,6 +9,7 @@ use super::Store;
 use super::clock::now_ms;
 use super::error::{StoreError, StoreResult};
 use super::runs::{RUN_COLUMNS, RunRecord, RunStatus, TriggerKind, run_from_row};
+use sqlx::Row;
 use std::time::Duration;
 use tracing::{info, warn};
 
@@ -53,7 +54,7 @@ impl Store {
 
         let failed = sqlx::query(
             "UPDATE runs SET status = $1, finished_at = $2, lease_expires_at = NULL, error = $3 \
-             WHERE status = $4 AND lease_expires_at < $2 AND attempts >= $5",
+             WHERE status = $4 AND lease_expires_at < $2 AND attempts >= $5 RETURNING id",
         )
         .bind(RunStatus::Failed.as_str())
         .bind(now)
@@ -62,14 +63,14 @@ impl Store {
         ))
         .bind(RunStatus::Running.as_str())
         .bind(i64::from(MAX_RUN_ATTEMPTS))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if failed > 0 {
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &failed {
+            let run_id: String = row.try_get("id")?;
             warn!(
-                runs = failed,
+                run_id,
                 max_attempts = MAX_RUN_ATTEMPTS,
-                "runs failed after repeated lease expiry"
+                "run failed after repeated lease expiry"
             );
         }
 

@@ -17,14 +17,14 @@ pub(crate) const RUN_COLUMNS: &str = "id, component, component_version, trigger_
      input, status, attempts, lease_owner, lease_expires_at, queued_at, started_at, finished_at, \
      summary, output, error";
 
-/// What started a run.
+/// Kind of event that started a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TriggerKind {
     Alert,
     Manual,
 }
 
-/// Where a run is in its life cycle.
+/// Life-cycle state of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RunStatus {
     Queued,
@@ -39,7 +39,7 @@ pub struct NewRun {
     pub component: String,
     pub component_version: String,
     pub trigger_kind: TriggerKind,
-    /// The triggering alert; required for [`TriggerKind::Alert`].
+    /// The triggering alert, required for [`TriggerKind::Alert`].
     pub alert_id: Option<String>,
     pub input: serde_json::Value,
 }
@@ -58,7 +58,7 @@ pub struct RunRecord {
     pub attempts: u32,
     /// Worker that holds or last held the lease.
     pub lease_owner: Option<String>,
-    /// Unix milliseconds; set while the run is running.
+    /// Unix milliseconds, set while the run is running.
     pub lease_expires_at_ms: Option<i64>,
     /// Unix milliseconds.
     pub queued_at_ms: i64,

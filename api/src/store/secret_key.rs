@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use tracing::info;
 
-/// Environment variable that holds the key as 64 hexadecimal characters.
+/// Environment variable that contains the key as 64 hexadecimal characters.
 pub const SECRET_KEY_ENV: &str = "MOAT_SECRET_KEY";
 
 /// File name of the key file.

@@ -3,7 +3,7 @@
 //! Every test gets its own SQLite file in a temporary directory and its own
 //! PostgreSQL database, so tests run in parallel. PostgreSQL must be
 //! reachable at 127.0.0.1:5432 with trust authentication and a `test`
-//! database; tests fail, never skip, when it is not.
+//! database. Tests fail instead of skipping when it is not.
 
 use super::{SecretKey, Store};
 use sqlx::{Connection, Executor, PgConnection};

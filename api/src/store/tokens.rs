@@ -20,7 +20,7 @@ pub const TOKEN_PREFIX: &str = "moat_";
 /// Random bytes in a token.
 const TOKEN_RANDOM_BYTES: usize = 32;
 
-/// What a token may do.
+/// Permission level of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TokenRole {
     /// Submit alerts only.

@@ -16,8 +16,8 @@ pub(super) struct LockedCase {
 /// its state, or `None` when the case does not exist.
 ///
 /// The no-op `UPDATE` takes the PostgreSQL row lock, so concurrent changes
-/// to one case run one after the other and cannot deadlock on its
-/// observables. SQLite already holds the database lock from
+/// to one case run one after the other instead of interleaving their
+/// observable inserts. SQLite already holds the database lock from
 /// `BEGIN IMMEDIATE`.
 pub(super) async fn lock_case(
     connection: &mut AnyConnection,

@@ -37,7 +37,7 @@ pub struct CaseRecord {
     pub alert_count: u32,
 }
 
-/// Conditions of [`Store::list_cases`]; `None` fields match every case.
+/// Conditions of [`Store::list_cases`]. A `None` field matches every case.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CaseFilter {
     pub status: Option<CaseStatus>,

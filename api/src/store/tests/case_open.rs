@@ -99,7 +99,7 @@ async fn case_opened_then_updated() {
             "{}",
             store.name()
         );
-        assert_eq!(detail.alert_ids, [alert_id.clone()], "{}", store.name());
+        assert_eq!(detail.alert_ids, [alert_id], "{}", store.name());
     }
 }
 
