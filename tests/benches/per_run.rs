@@ -620,9 +620,7 @@ fn print_report(report: &Report) {
     }
 
     let throughput_baseline = &report.throughputs[0];
-    println!(
-        "\nThroughput: {CONCURRENT_LOOPS} loops of {MEASURED_RUNS} runs at once\n"
-    );
+    println!("\nThroughput: {CONCURRENT_LOOPS} loops of {MEASURED_RUNS} runs at once\n");
     println!("| Variant | Runs/s | Wall time per run (µs) | Bare runs/s ÷ variant runs/s |");
     println!("|---|---:|---:|---:|");
     for row in &report.throughputs {
