@@ -113,3 +113,52 @@ fn ipv6_reason(address: Ipv6Addr) -> Option<&'static str> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_public_addresses_have_a_reason() {
+        let cases = [
+            ("127.0.0.1", "loopback"),
+            ("10.1.2.3", "private"),
+            ("172.16.0.1", "private"),
+            ("192.168.1.1", "private"),
+            ("100.64.0.1", "CGNAT"),
+            ("169.254.10.10", "link-local"),
+            ("169.254.169.254", "metadata"),
+            ("224.0.0.1", "multicast"),
+            ("255.255.255.255", "broadcast"),
+            ("0.0.0.0", "unspecified"),
+            ("::", "unspecified"),
+            ("::1", "loopback"),
+            ("fe80::1", "link-local"),
+            ("fc00::1", "unique local"),
+            ("fd00:ec2::254", "metadata"),
+            ("::ffff:127.0.0.1", "loopback"),
+            ("::ffff:169.254.169.254", "metadata"),
+            ("::10.0.0.1", "private"),
+            ("ff02::1", "multicast"),
+        ];
+        for (text, expected) in cases {
+            let address: IpAddr = text.parse().expect(text);
+            let reason =
+                non_public_reason(address).unwrap_or_else(|| panic!("{text} was judged public"));
+            assert!(reason.contains(expected), "{text}: {reason}");
+        }
+    }
+
+    #[test]
+    fn public_addresses_pass() {
+        for text in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700:4700::1111",
+            "::ffff:93.184.216.34",
+        ] {
+            let address: IpAddr = text.parse().expect(text);
+            assert_eq!(non_public_reason(address), None, "{text}");
+        }
+    }
+}

@@ -320,3 +320,158 @@ pub fn normalize_name(text: &str) -> Result<String, String> {
     }
     Ok(ascii)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(text: &str) -> RequestHost {
+        RequestHost::Name(text.to_owned())
+    }
+
+    fn allows(entries: &[&str], scheme: Scheme, host: RequestHost, port: u16) -> bool {
+        let list = AllowList::parse(entries).expect("valid list");
+        list.find(scheme, &host, port).is_some()
+    }
+
+    #[test]
+    fn exact_name_matches_only_itself() {
+        let entries = ["https://api.example.com"];
+        assert!(allows(
+            &entries,
+            Scheme::Https,
+            name("api.example.com"),
+            443
+        ));
+        assert!(!allows(&entries, Scheme::Http, name("api.example.com"), 80));
+        assert!(!allows(
+            &entries,
+            Scheme::Https,
+            name("api.example.com"),
+            8443
+        ));
+        assert!(!allows(
+            &entries,
+            Scheme::Https,
+            name("api.example.com.evil.example"),
+            443
+        ));
+        assert!(!allows(
+            &entries,
+            Scheme::Https,
+            name("evil-api.example.com"),
+            443
+        ));
+    }
+
+    #[test]
+    fn wildcard_matches_subdomains_only() {
+        let entries = ["https://*.example.com"];
+        assert!(allows(&entries, Scheme::Https, name("a.example.com"), 443));
+        assert!(allows(
+            &entries,
+            Scheme::Https,
+            name("a.b.example.com"),
+            443
+        ));
+        assert!(!allows(&entries, Scheme::Https, name("example.com"), 443));
+        assert!(!allows(
+            &entries,
+            Scheme::Https,
+            name("example.com.evil.example"),
+            443
+        ));
+        assert!(!allows(
+            &entries,
+            Scheme::Https,
+            name("badexample.com"),
+            443
+        ));
+    }
+
+    #[test]
+    fn star_host_never_matches_addresses() {
+        let entries = ["http://*:*"];
+        assert!(allows(
+            &entries,
+            Scheme::Http,
+            name("anything.example"),
+            8080
+        ));
+        let loopback = RequestHost::Address("127.0.0.1".parse().expect("address"));
+        assert!(!allows(&entries, Scheme::Http, loopback, 80));
+    }
+
+    #[test]
+    fn literal_address_entry_matches_that_address() {
+        let entries = ["http://127.0.0.1:8081", "http://[::1]:9000"];
+        let v4 = RequestHost::Address("127.0.0.1".parse().expect("address"));
+        let v6 = RequestHost::Address("::1".parse().expect("address"));
+        assert!(allows(&entries, Scheme::Http, v4.clone(), 8081));
+        assert!(!allows(&entries, Scheme::Http, v4, 8082));
+        assert!(allows(&entries, Scheme::Http, v6, 9000));
+    }
+
+    #[test]
+    fn names_are_normalised() {
+        let list = AllowList::parse(&["https://API.Example.COM."]).expect("valid list");
+        assert_eq!(
+            list.entries()[0].host,
+            HostPattern::Name("api.example.com".to_owned())
+        );
+        let idn = AllowList::parse(&["https://bücher.example"]).expect("valid list");
+        assert_eq!(
+            idn.entries()[0].host,
+            HostPattern::Name("xn--bcher-kva.example".to_owned())
+        );
+    }
+
+    #[test]
+    fn malformed_entries_are_rejected_with_reason() {
+        let cases = [
+            ("api.example.com", "scheme://host"),
+            ("ftp://api.example.com", "http` or `https"),
+            ("https://api.example.com/path", "path"),
+            ("https://user@api.example.com", "user name"),
+            ("https://api.example.com:0", "1 to 65535"),
+            ("https://api.*.example.com", "first label"),
+            ("http://127.1", "four decimal numbers"),
+            ("http://0x7f.0.0.1", "four decimal numbers"),
+            ("https://", "missing"),
+        ];
+        for (entry, expected) in cases {
+            let error = AllowEntry::parse(entry).expect_err(entry).to_string();
+            assert!(error.contains(expected), "{entry}: {error}");
+            assert!(error.contains(entry), "the error names the entry: {error}");
+        }
+    }
+
+    #[test]
+    fn covers_checks_subsets() {
+        let list =
+            AllowList::parse(&["https://*.example.com", "http://127.0.0.1:*"]).expect("valid list");
+        let covered = [
+            "https://a.example.com",
+            "https://*.b.example.com",
+            "http://127.0.0.1:8080",
+        ];
+        for entry in covered {
+            assert!(
+                list.covers(&AllowEntry::parse(entry).expect("valid")),
+                "{entry}"
+            );
+        }
+        let not_covered = [
+            "https://example.com",
+            "http://a.example.com",
+            "http://127.0.0.2:80",
+            "https://a.example.com:8443",
+        ];
+        for entry in not_covered {
+            assert!(
+                !list.covers(&AllowEntry::parse(entry).expect("valid")),
+                "{entry}"
+            );
+        }
+    }
+}

@@ -505,3 +505,44 @@ fn unreachable_tls_config() -> rustls::ClientConfig {
         .with_root_certificates(rustls::RootCertStore::empty())
         .with_no_client_auth()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(text: &str) -> RequestHost {
+        RequestHost::Address(text.parse().expect("address"))
+    }
+
+    #[test]
+    fn request_hosts_in_every_spelling_become_addresses() {
+        let loopback = address("127.0.0.1");
+        let spellings = [
+            "127.0.0.1",
+            "2130706433",
+            "0177.0.0.1",
+            "0x7f.1",
+            "127.1",
+            "[::ffff:127.0.0.1]",
+            "[::ffff:7f00:1]",
+            "127.0.0.1:8080",
+            "%31%32%37.0.0.1",
+        ];
+        for spelling in spellings {
+            let parsed = parse_request_host(spelling, Scheme::Http);
+            assert_eq!(parsed.as_ref(), Ok(&loopback), "{spelling}");
+        }
+    }
+
+    #[test]
+    fn request_names_are_normalised() {
+        let parsed = parse_request_host("API.Example.COM.", Scheme::Https);
+        assert_eq!(parsed, Ok(RequestHost::Name("api.example.com".to_owned())));
+    }
+
+    #[test]
+    fn user_name_in_authority_is_rejected() {
+        let parsed = parse_request_host("allowed.example@evil.example", Scheme::Https);
+        assert!(parsed.is_err_and(|error| error.contains("user name")));
+    }
+}
