@@ -1,0 +1,73 @@
+//! The compiled-component cache: a restarted runtime loads the compiled
+//! code from disk instead of compiling the component again.
+
+use moat_runtime::manifest::ComponentKind;
+use moat_runtime::{Manifest, Runtime, RuntimeConfig};
+use std::path::Path;
+
+fn cached_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if !is_usage_statistics(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Whether `path` is one of the usage-statistics files that wasmtime's
+/// cache rewrites on every hit; only compiled-code entries matter here.
+fn is_usage_statistics(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension == "stats")
+}
+
+fn register_in_fresh_runtime(cache: &Path, wasm: &[u8]) {
+    let config = RuntimeConfig {
+        cache_dir: Some(cache.to_owned()),
+        ..RuntimeConfig::default()
+    };
+    let runtime = Runtime::new(config).expect("runtime");
+    let manifest = Manifest::parse(&moat_tests::manifest("noop", ComponentKind::Playbook, ""))
+        .expect("manifest");
+    runtime.register(manifest, wasm).expect("noop registers");
+}
+
+#[test]
+fn restart_reuses_compiled_component() {
+    let wasm = moat_tests::wasm_bytes("noop");
+    let cache = tempfile::tempdir().expect("temporary folder");
+
+    register_in_fresh_runtime(cache.path(), &wasm);
+    let after_first = cached_files(cache.path());
+    assert!(
+        !after_first.is_empty(),
+        "the first start wrote compiled code to the cache"
+    );
+    let modified = after_first
+        .iter()
+        .map(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
+        .collect::<Vec<_>>();
+
+    register_in_fresh_runtime(cache.path(), &wasm);
+    let after_second = cached_files(cache.path());
+    assert_eq!(
+        after_second, after_first,
+        "the restart added no cache entry, so nothing was compiled again"
+    );
+    let modified_again = after_second
+        .iter()
+        .map(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        modified_again, modified,
+        "the restart rewrote no cache entry: a miss would have written it again"
+    );
+}
