@@ -20,8 +20,8 @@ trap cleanup EXIT
 echo "==> building (the first build compiles wasmtime and takes several minutes)"
 rustup target add wasm32-wasip2 >/dev/null
 (cd playbooks-src && cargo build --release)
-cargo build --release -p moat
-moat="$root/target/release/moat"
+cargo build -p moat
+moat="$root/target/debug/moat"
 
 echo "==> starting a stand-in reputation service on 127.0.0.1:$intel_port"
 python3 scripts/fake_reputation.py "$intel_port" &

@@ -9,7 +9,7 @@ import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 EXPECTED_KEY = "demo-intel-key-0001"
-MALICIOUS = {"203.0.113.45", "198.51.100.23"}
+MALICIOUS = {"82.165.177.154", "203.0.113.45", "198.51.100.23"}
 
 
 class Handler(BaseHTTPRequestHandler):
