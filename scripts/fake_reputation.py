@@ -1,6 +1,6 @@
 """A stand-in reputation service for the demo, on 127.0.0.1 only.
 
-Answers GET /api/v3/reputation/<kind>/<value> like the REST service the
+Serves GET /api/v3/reputation/<kind>/<value> like the REST service the
 threat-intel-http connector expects, and requires the X-Api-Key header.
 """
 

@@ -25,7 +25,7 @@ pub struct IngestedAlert {
     /// True when the same alert was stored before; no run is queued again.
     pub duplicate: bool,
     pub runs: Vec<String>,
-    /// Why no run was queued, when none was.
+    /// Reason no run was queued, when none was.
     pub not_triggered_reason: Option<String>,
 }
 

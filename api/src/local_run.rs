@@ -85,7 +85,7 @@ async fn read_trigger(state: &AppState, args: &RunArgs) -> anyhow::Result<Trigge
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     let Some(first) = report.alerts.first() else {
-        bail!("--input {} holds no alert", args.input.display());
+        bail!("--input {} contains no alert record", args.input.display());
     };
     let alert = worker::alert_view(state, &first.id)
         .await

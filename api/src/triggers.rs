@@ -3,7 +3,7 @@
 use crate::normalize::NormalizedAlert;
 use moat_runtime::manifest::TriggerFilter;
 
-/// Whether `alert` satisfies every field that `filter` sets.
+/// Returns true when `alert` satisfies every field that `filter` sets.
 pub fn matches(filter: &TriggerFilter, alert: &NormalizedAlert) -> bool {
     let source_ok = filter.sources.is_empty()
         || filter

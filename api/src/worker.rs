@@ -7,10 +7,10 @@ use moat_runtime::model::{AlertView, Trigger};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Lease a worker takes on a run; renewed every third of it while the run
-/// executes, so a crashed worker's run is back in the queue within this.
+/// Lease a worker takes on a run. The worker renews it every third of its
+/// length, so the run of a crashed worker is back in the queue within it.
 pub const LEASE: Duration = Duration::from_secs(30);
-/// Longest wait between queue polls when no wake-up arrives, which bounds
+/// Maximum wait between queue polls when no wake-up arrives, which bounds
 /// how late a run queued by another process is picked up.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
 

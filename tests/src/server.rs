@@ -8,8 +8,8 @@ use sqlx::{Connection, Executor, PgConnection};
 use std::path::Path;
 use tempfile::TempDir;
 
-/// The database that creates and drops per-test PostgreSQL databases.
-/// `MOAT_TEST_POSTGRES_URL` overrides it.
+/// Returns the URL of the database that creates and drops per-test
+/// PostgreSQL databases; `MOAT_TEST_POSTGRES_URL` overrides it.
 pub fn postgres_admin_url() -> String {
     std::env::var("MOAT_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())

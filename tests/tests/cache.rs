@@ -22,8 +22,8 @@ fn cached_files(dir: &Path) -> Vec<std::path::PathBuf> {
     found
 }
 
-/// Whether `path` is one of the usage-statistics files that wasmtime's
-/// cache rewrites on every hit; only compiled-code entries matter here.
+/// Returns true for the usage-statistics files that wasmtime's cache
+/// rewrites on every hit. Only compiled-code entries matter here.
 fn is_usage_statistics(path: &Path) -> bool {
     path.extension()
         .is_some_and(|extension| extension == "stats")

@@ -334,8 +334,8 @@ async fn database_text(server: &TestServer) -> String {
     }
 }
 
-/// A fake reputation service: `82.165.177.154` is malicious, the rest
-/// unknown; a wrong API key gets 401.
+/// Starts a fake reputation service. `82.165.177.154` is malicious and
+/// every other value unknown; a wrong API key gets 401.
 async fn reputation_service() -> FakeUpstream {
     let router = Router::new().route(
         "/api/v3/reputation/{kind}/{value}",

@@ -1,8 +1,9 @@
-//! Which resolved addresses a guest may connect to.
+//! Classification of resolved addresses into public and non-public.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// Why an address is not public, or `None` for a public address.
+/// Returns the reason an address is not public, or `None` for a public
+/// address.
 ///
 /// IPv4-mapped (`::ffff:a.b.c.d`) and IPv4-compatible (`::a.b.c.d`) IPv6
 /// addresses are judged as the IPv4 address they carry.

@@ -128,15 +128,15 @@ impl AllowList {
             .find(|entry| entry.matches(scheme, host, port))
     }
 
-    /// Whether some entry names `address` literally, which is the only way
-    /// to allow a loopback, private or metadata address.
+    /// Returns true when an entry names `address` literally. That is the only
+    /// way to allow a loopback, private or metadata address.
     pub fn names_address(&self, address: IpAddr, port: u16) -> bool {
         self.entries
             .iter()
             .any(|entry| entry.host == HostPattern::Address(address) && entry.port.matches(port))
     }
 
-    /// Whether every request that `other` allows is also allowed here.
+    /// Returns true when every request that `other` allows is also allowed here.
     pub fn covers(&self, other: &AllowEntry) -> bool {
         self.entries.iter().any(|entry| entry.covers(other))
     }
@@ -179,7 +179,8 @@ impl AllowEntry {
         })
     }
 
-    /// Whether this entry allows a request to `host` and `port` over `scheme`.
+    /// Returns true when this entry allows a request to `host` and `port` over
+    /// `scheme`.
     pub fn matches(&self, scheme: Scheme, host: &RequestHost, port: u16) -> bool {
         if self.scheme != scheme || !self.port.matches(port) {
             return false;
@@ -297,8 +298,8 @@ fn parse_host_pattern(text: &str) -> Result<HostPattern, String> {
     normalize_name(text).map(HostPattern::Name)
 }
 
-/// Whether the text's last label is numeric, which in URL parsing makes the
-/// whole host an IPv4 address in some spelling (`127.1`, `0x7f.1`).
+/// Returns true when the last label is numeric. URL parsers then read the
+/// whole host as an IPv4 address in some spelling (`127.1`, `0x7f.1`).
 pub(crate) fn looks_numeric(text: &str) -> bool {
     let last = text.trim_end_matches('.').rsplit('.').next().unwrap_or("");
     !last.is_empty()
