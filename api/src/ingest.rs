@@ -7,7 +7,12 @@ use crate::store::{AlertObservable, NewAlert, NewRun, TriggerKind};
 use crate::triggers;
 use moat_runtime::manifest::ComponentKind;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
+
+/// Largest single record, in bytes. A record over it is reported as an
+/// error while the rest of the request is stored.
+pub const MAX_RECORD_BYTES: usize = 1024 * 1024;
 
 /// Result of one alert request.
 #[derive(Debug, Serialize)]
@@ -48,6 +53,15 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<IngestReport, ApiEr
     };
     for record in normalize::split_records(body) {
         match record {
+            Ok(record) if record.bytes.len() > MAX_RECORD_BYTES => report.errors.push(RecordFailure {
+                index: record.index,
+                offset: record.offset,
+                message: format!(
+                    "record {} is {} bytes, over the {MAX_RECORD_BYTES}-byte limit for one alert; send it trimmed",
+                    record.index,
+                    record.bytes.len()
+                ),
+            }),
             Ok(record) => report.alerts.push(ingest_record(state, record).await?),
             Err(error) => report.errors.push(RecordFailure {
                 index: error.index,
@@ -73,7 +87,12 @@ pub async fn ingest(state: &AppState, body: &[u8]) -> Result<IngestReport, ApiEr
 }
 
 async fn ingest_record(state: &AppState, record: RawRecord) -> Result<IngestedAlert, ApiError> {
-    let normalized = normalize::normalize(&record.value, OffsetDateTime::now_utc());
+    let mut normalized = normalize::normalize(&record.value, OffsetDateTime::now_utc());
+    if normalized.source_ref.is_none() {
+        // Without the tool's own id, identical bytes are the same alert.
+        let digest = Sha256::digest(&record.bytes);
+        normalized.source_ref = Some(format!("sha256:{}", hex::encode(digest)));
+    }
     if let Some(existing) = find_duplicate(state, &normalized).await? {
         return Ok(IngestedAlert {
             index: record.index,
@@ -117,6 +136,8 @@ async fn find_duplicate(
     let Some(source_ref) = &alert.source_ref else {
         return Ok(None);
     };
+    // NOTE: two requests carrying the same alert at the same instant can
+    // both miss here and store it twice; nothing in the schema forbids it.
     let existing = state
         .store
         .find_alert_by_source_ref(&alert.source, source_ref)
