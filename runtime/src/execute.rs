@@ -12,8 +12,9 @@ use crate::model::{Actor, Trigger};
 use crate::policy::outbound::{OutboundContext, OutboundPolicy};
 use crate::registry::{Entry, LoadedComponent};
 use crate::services::HostServices;
-use crate::store_state::{CallContext, MemoryLimitExceeded, RunState};
+use crate::store_state::{CallContext, Deadline, MemoryLimitExceeded, RunState};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use wasmtime::{Store, UpdateDeadline};
@@ -46,11 +47,25 @@ pub struct RunRequest {
 /// Trap raised by the epoch callback once a call passes its deadline.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "deadline of {timeout_ms} ms passed; raise [limits] timeout_ms in moat.toml if the work needs longer"
+    "deadline of {timeout_ms} ms set by `{component}` passed; raise [limits] timeout_ms in the moat.toml of `{component}` if the work needs longer"
 )]
 pub struct DeadlineExceeded {
+    /// `timeout_ms` of the component whose deadline passed.
     pub timeout_ms: u64,
+    pub component: String,
 }
+
+impl DeadlineExceeded {
+    fn new(deadline: &Deadline) -> DeadlineExceeded {
+        DeadlineExceeded {
+            timeout_ms: deadline.timeout_ms,
+            component: deadline.component.clone(),
+        }
+    }
+}
+
+/// `limit` of the `limit_hit` event for a passed deadline.
+const TIMEOUT_LIMIT: &str = "timeout_ms";
 
 impl Runtime {
     /// Runs a registered playbook once in a fresh instance and records its
@@ -141,7 +156,7 @@ impl Runtime {
             parent.services.clone(),
             parent.events.clone(),
             parent.depth + 1,
-            Some(parent.deadline),
+            Some(parent.deadline.clone()),
         );
         match self
             .execute(call, Invocation::Connector { action, input })
@@ -164,11 +179,18 @@ impl Runtime {
         services: Arc<dyn HostServices>,
         events: Arc<EventLog>,
         depth: u32,
-        parent_deadline: Option<tokio::time::Instant>,
+        parent_deadline: Option<Deadline>,
     ) -> CallContext {
-        let own_deadline = tokio::time::Instant::now()
-            + Duration::from_millis(component.manifest.limits.timeout_ms);
-        let deadline = parent_deadline.map_or(own_deadline, |parent| parent.min(own_deadline));
+        let timeout_ms = component.manifest.limits.timeout_ms;
+        let own_deadline = Deadline {
+            at: tokio::time::Instant::now() + Duration::from_millis(timeout_ms),
+            timeout_ms,
+            component: component.manifest.name.clone(),
+        };
+        let (deadline, owns_deadline) = match parent_deadline {
+            Some(parent) if parent.at <= own_deadline.at => (parent, false),
+            _ => (own_deadline, true),
+        };
         CallContext {
             runtime: self.clone(),
             component,
@@ -177,6 +199,7 @@ impl Runtime {
             events,
             depth,
             deadline,
+            owns_deadline,
         }
     }
 
@@ -184,27 +207,36 @@ impl Runtime {
         let limits = call.component.manifest.limits.clone();
         self.preload_secrets(&call).await;
 
-        let mut store = self.new_store(call.clone(), &limits);
-        let deadline = call.deadline;
-        let outcome =
-            tokio::time::timeout_at(deadline, invoke(&mut store, &call.component, invocation))
-                .await;
+        let body_cap_hit = Arc::new(AtomicBool::new(false));
+        let mut store = self.new_store(call.clone(), &limits, body_cap_hit.clone());
+        let outcome = tokio::time::timeout_at(
+            call.deadline.at,
+            invoke(&mut store, &call.component, invocation),
+        )
+        .await;
 
         let fuel_consumed = limits
             .fuel
             .and_then(|fuel| store.get_fuel().ok().map(|left| fuel - left));
         let peak_memory_bytes = store.data().limiter.peak_bytes as u64;
-        let result = match outcome {
-            Ok(result) => result
-                .map_err(|error| classify_trap(error, &limits))
-                .and_then(|inner| inner),
-            Err(_) => Err(timeout_failure(&limits)),
+        // `limit` names the limit that this call hit itself. An error that
+        // the guest returned carries no limit: a limit behind it, such as a
+        // connector's memory cap, was recorded where it was hit.
+        let (result, limit) = match outcome {
+            Ok(Ok(Ok(completed))) => match check_output(completed, &limits, call.events.masker()) {
+                Ok(completed) => (Ok(completed), None),
+                Err(failure) => (Err(failure), Some("max_output_bytes")),
+            },
+            Ok(Ok(Err(failure))) => (Err(failure), None),
+            Ok(Err(trap)) => {
+                let (failure, limit) = classify_trap(trap, &call.deadline, &limits);
+                (Err(failure), limit)
+            }
+            Err(_) => (Err(timeout_failure(&call.deadline)), Some(TIMEOUT_LIMIT)),
         };
-        let result =
-            result.and_then(|completed| check_output(completed, &limits, call.events.masker()));
-        if let Err(failure) = &result {
-            record_limit_hit(&call.events, failure).await;
-        }
+
+        let body_cap_hit = body_cap_hit.load(Ordering::SeqCst);
+        record_limits_hit(&call, &limits, &result, limit, body_cap_hit).await;
         CallReport {
             result,
             fuel_consumed,
@@ -224,9 +256,14 @@ impl Runtime {
         }
     }
 
-    fn new_store(&self, call: CallContext, limits: &Limits) -> Store<RunState> {
+    fn new_store(
+        &self,
+        call: CallContext,
+        limits: &Limits,
+        body_cap_hit: Arc<AtomicBool>,
+    ) -> Store<RunState> {
         let policy = OutboundPolicy {
-            context: Arc::new(outbound_context(self, &call, limits)),
+            context: Arc::new(outbound_context(self, &call, limits, body_cap_hit)),
         };
         let memory_limit = (limits.memory_mb as usize) << 20;
         let mut store = Store::new(
@@ -236,12 +273,11 @@ impl Runtime {
         store.limiter(|state| &mut state.limiter);
         let _ = store.set_fuel(limits.fuel.unwrap_or(u64::MAX));
 
-        let deadline = call.deadline;
-        let timeout_ms = limits.timeout_ms;
+        let deadline = call.deadline.clone();
         store.set_epoch_deadline(1);
         store.epoch_deadline_callback(move |_| {
-            if tokio::time::Instant::now() >= deadline {
-                return Err(wasmtime::Error::new(DeadlineExceeded { timeout_ms }));
+            if tokio::time::Instant::now() >= deadline.at {
+                return Err(wasmtime::Error::new(DeadlineExceeded::new(&deadline)));
             }
             Ok(UpdateDeadline::Yield(1))
         });
@@ -249,7 +285,12 @@ impl Runtime {
     }
 }
 
-fn outbound_context(runtime: &Runtime, call: &CallContext, limits: &Limits) -> OutboundContext {
+fn outbound_context(
+    runtime: &Runtime,
+    call: &CallContext,
+    limits: &Limits,
+    body_cap_hit: Arc<AtomicBool>,
+) -> OutboundContext {
     OutboundContext {
         component: call.component.manifest.name.clone(),
         allow: call.component.allow.clone(),
@@ -263,7 +304,8 @@ fn outbound_context(runtime: &Runtime, call: &CallContext, limits: &Limits) -> O
         max_connections: limits.max_connections,
         connect_timeout: Duration::from_millis(limits.connect_timeout_ms),
         max_body_bytes: limits.max_http_body_bytes,
-        deadline: call.deadline,
+        body_cap_hit,
+        deadline: call.deadline.at,
     }
 }
 
@@ -384,49 +426,148 @@ fn mask_completed(completed: Completed, masker: &SecretMasker) -> Completed {
     }
 }
 
-fn classify_trap(error: wasmtime::Error, limits: &Limits) -> RunFailure {
-    if let Some(deadline) = error.downcast_ref::<DeadlineExceeded>() {
-        return RunFailure::new("timeout", deadline.to_string());
+/// Turns a trap into the run failure and the name of the limit it hit,
+/// if any.
+fn classify_trap(
+    error: wasmtime::Error,
+    deadline: &Deadline,
+    limits: &Limits,
+) -> (RunFailure, Option<&'static str>) {
+    if let Some(passed) = error.downcast_ref::<DeadlineExceeded>() {
+        return (
+            RunFailure::new("timeout", passed.to_string()),
+            Some(TIMEOUT_LIMIT),
+        );
     }
     if let Some(memory) = error.downcast_ref::<MemoryLimitExceeded>() {
-        return RunFailure::new("limit-exceeded", memory.to_string());
+        return (
+            RunFailure::new("limit-exceeded", memory.to_string()),
+            Some("memory_mb"),
+        );
     }
     match error.downcast_ref::<wasmtime::Trap>() {
-        Some(wasmtime::Trap::OutOfFuel) => RunFailure::new(
-            "limit-exceeded",
-            format!(
-                "fuel limit of {} exhausted; raise [limits] fuel in moat.toml",
-                limits.fuel.unwrap_or(0)
+        Some(wasmtime::Trap::OutOfFuel) => (
+            RunFailure::new(
+                "limit-exceeded",
+                format!(
+                    "fuel limit of {} exhausted; raise [limits] fuel in moat.toml",
+                    limits.fuel.unwrap_or(0)
+                ),
             ),
+            Some("fuel"),
         ),
-        Some(wasmtime::Trap::StackOverflow) => {
-            RunFailure::new("limit-exceeded", "call stack exhausted (deep recursion)")
-        }
-        Some(wasmtime::Trap::Interrupt) => timeout_failure(limits),
-        _ => RunFailure::new("trap", format!("{error:#}")),
+        Some(wasmtime::Trap::StackOverflow) => (
+            RunFailure::new("limit-exceeded", "call stack exhausted (deep recursion)"),
+            Some(CALL_STACK_LIMIT),
+        ),
+        Some(wasmtime::Trap::MemoryOutOfBounds) if is_runaway_recursion(&error) => (
+            RunFailure::new(
+                "limit-exceeded",
+                "call stack exhausted (deep recursion): the guest's stack in linear memory overflowed into an out-of-bounds access",
+            ),
+            Some(CALL_STACK_LIMIT),
+        ),
+        Some(wasmtime::Trap::Interrupt) => (timeout_failure(deadline), Some(TIMEOUT_LIMIT)),
+        _ => (RunFailure::new("trap", format!("{error:#}")), None),
     }
 }
 
-fn timeout_failure(limits: &Limits) -> RunFailure {
-    RunFailure::new(
-        "timeout",
-        DeadlineExceeded {
-            timeout_ms: limits.timeout_ms,
-        }
-        .to_string(),
-    )
+/// `limit` of the `limit_hit` event for an exhausted call stack. It has no
+/// `[limits]` key: the guest's toolchain sets its stack size.
+const CALL_STACK_LIMIT: &str = "call_stack";
+
+/// Innermost frames that must repeat one short cycle of functions for an
+/// out-of-bounds trap to count as stack exhaustion. wasmtime 48 keeps 20
+/// frames of a backtrace by default (`Config::wasm_backtrace_max_frames`).
+const RECURSION_FRAMES: usize = 16;
+
+/// Maximum length of a cycle of functions, such as `a -> b -> a`, that
+/// counts as recursion.
+const MAX_RECURSION_CYCLE: usize = 4;
+
+/// Returns whether the backtrace of `error` shows a function recursing.
+///
+/// Rust and C guests keep their stack in linear memory below the data
+/// segment, so recursing past it reads or writes below address 0, which
+/// wraps to an out-of-bounds address instead of raising wasmtime's own
+/// stack-overflow trap.
+// NOTE: the trap carries no faulting address here, so this infers stack
+// exhaustion from the backtrace. An out-of-bounds bug inside a deep
+// recursion is reported as stack exhaustion too.
+fn is_runaway_recursion(error: &wasmtime::Error) -> bool {
+    let Some(backtrace) = error.downcast_ref::<wasmtime::WasmBacktrace>() else {
+        return false;
+    };
+    // The innermost frame may be a leaf, such as `memset`, that the
+    // recursing function called, so it is left out.
+    let functions: Vec<u32> = backtrace
+        .frames()
+        .iter()
+        .skip(1)
+        .map(wasmtime::FrameInfo::func_index)
+        .collect();
+    if functions.len() < RECURSION_FRAMES - 1 {
+        return false;
+    }
+    (1..=MAX_RECURSION_CYCLE).any(|cycle| {
+        functions
+            .windows(cycle + 1)
+            .all(|window| window[0] == window[cycle])
+    })
 }
 
-async fn record_limit_hit(events: &EventLog, failure: &RunFailure) {
-    let limit = match failure.kind.as_str() {
-        "timeout" => "timeout_ms",
-        "limit-exceeded" => "limit",
-        _ => return,
+fn timeout_failure(deadline: &Deadline) -> RunFailure {
+    RunFailure::new("timeout", DeadlineExceeded::new(deadline).to_string())
+}
+
+/// Returns the limit to record for `result`, or `None` when this call
+/// did not hit one or another call records it.
+///
+/// A deadline shared by nested calls is recorded once, by the call that
+/// set it. That call also records a timeout that a connector returned
+/// once the shared deadline has passed.
+fn reported_limit(
+    call: &CallContext,
+    result: &Result<Completed, RunFailure>,
+    limit: Option<&'static str>,
+) -> Option<&'static str> {
+    let deadline_passed = tokio::time::Instant::now() >= call.deadline.at;
+    let timed_out = match result {
+        Err(failure) => failure.kind == "timeout" && deadline_passed,
+        Ok(_) => false,
     };
+    if limit == Some(TIMEOUT_LIMIT) || timed_out {
+        return call.owns_deadline.then_some(TIMEOUT_LIMIT);
+    }
+    limit
+}
+
+/// Records a `limit_hit` event for each limit that the call hit and must
+/// report itself; see [`reported_limit`].
+async fn record_limits_hit(
+    call: &CallContext,
+    limits: &Limits,
+    result: &Result<Completed, RunFailure>,
+    limit: Option<&'static str>,
+    body_cap_hit: bool,
+) {
+    if body_cap_hit {
+        let detail = format!(
+            "an HTTP response body passed the {}-byte limit and was cut off; raise [limits] max_http_body_bytes in moat.toml",
+            limits.max_http_body_bytes
+        );
+        record_limit_hit(&call.events, "max_http_body_bytes", detail).await;
+    }
+    if let (Err(failure), Some(limit)) = (result, reported_limit(call, result, limit)) {
+        record_limit_hit(&call.events, limit, failure.message.clone()).await;
+    }
+}
+
+async fn record_limit_hit(events: &EventLog, limit: &str, detail: String) {
     events
         .record(RunEvent::LimitHit {
             limit: limit.to_owned(),
-            detail: failure.message.clone(),
+            detail,
         })
         .await;
 }

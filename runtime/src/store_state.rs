@@ -21,7 +21,21 @@ pub struct CallContext {
     pub events: Arc<EventLog>,
     /// 0 for a playbook, 1 for a connector it calls, and so on.
     pub depth: u32,
-    pub deadline: tokio::time::Instant,
+    pub deadline: Deadline,
+    /// Whether this call's own `timeout_ms` set `deadline`. A connector
+    /// called with less time left than its own timeout inherits its
+    /// caller's deadline instead, and the caller reports it when it passes.
+    pub owns_deadline: bool,
+}
+
+/// The instant a call must end by, and the manifest limit that set it.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    pub at: tokio::time::Instant,
+    /// `[limits] timeout_ms` of the component that set `at`.
+    pub timeout_ms: u64,
+    /// Name of that component.
+    pub component: String,
 }
 
 /// `T` of every `Store<T>` that Moat creates.

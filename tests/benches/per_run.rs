@@ -1,11 +1,11 @@
 //! Per-run overhead of the `noop` playbook through Moat, against bare
 //! wasmtime instantiating and calling the same component in this process.
 //!
-//! Run with `cargo bench -p moat-tests --bench per_run`. Each variant runs
+//! Run with `cargo bench -p moat-tests --bench per_run`. Each variant does
 //! `WARM_UP_RUNS` unmeasured runs, then `MEASURED_RUNS` timed runs one after
-//! another in one tokio task. The throughput section then runs
-//! `CONCURRENT_LOOPS` such loops at once. Results are printed as Markdown
-//! tables; docs/benchmarks.md records them.
+//! another in one tokio task, the variants taking turns in `ROUNDS` rounds.
+//! The throughput section then runs `CONCURRENT_LOOPS` loops at once. The
+//! results are printed as Markdown tables; docs/benchmarks.md records them.
 //!
 //! Variants:
 //! - `bare, Moat engine settings`: an engine configured like
@@ -19,6 +19,8 @@
 //! - `moat, SQLite`: `Runtime::run_playbook` with `moat::store::Store` on
 //!   `sqlite::memory:`, measured with and without the `enqueue_run` that
 //!   creates the run row the events refer to.
+//! - `SQLite, 2 event writes only`: the two `append_run_event` calls that
+//!   a `noop` run makes, without the run, to show the database's share.
 
 use anyhow::{Context, bail, ensure};
 use async_trait::async_trait;
@@ -35,6 +37,7 @@ use moat_runtime::model::{
 use moat_runtime::services::{HostServices, ServiceError};
 use moat_runtime::{Manifest, Runtime, RuntimeConfig};
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Component, Linker, ResourceTable};
@@ -45,11 +48,16 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpVi
 /// Unmeasured runs before each timed loop: they fill the pooling
 /// allocator's slots and the allocator caches.
 const WARM_UP_RUNS: usize = 200;
-/// Timed runs of each loop.
+/// Timed runs of each variant.
 const MEASURED_RUNS: usize = 2_000;
+/// Turns the variants take; `MEASURED_RUNS` must be a multiple of it.
+const ROUNDS: usize = 20;
 /// Loops run at once in the throughput section, one per core of the
 /// two-core machine the figures in docs/benchmarks.md come from.
 const CONCURRENT_LOOPS: usize = 2;
+
+/// Versioned name of the WIT interface that declares Moat's shared types.
+const MOAT_TYPES_INTERFACE: &str = "moat:platform/types@0.1.0";
 
 /// Manifest of the `noop` playbook: default limits and no grants.
 const NOOP_MANIFEST: &str = r#"
@@ -82,58 +90,53 @@ async fn measure_all(wasm: Vec<u8>) -> anyhow::Result<Report> {
     let bare_default = Arc::new(Bare::new(default_pooling_config(), &wasm, false)?);
     let moat = MoatBench::new(&wasm).await?;
 
-    let mut latencies = vec![
-        measure_loop("bare, Moat engine settings", {
-            let bare = bare_moat.clone();
-            move || {
-                let bare = bare.clone();
-                async move { bare.run_once().await }
-            }
-        })
-        .await?,
-        measure_loop("bare, default settings + pooling", {
-            let bare = bare_default.clone();
-            move || {
-                let bare = bare.clone();
-                async move { bare.run_once().await }
-            }
-        })
-        .await?,
-        measure_loop("moat, event sink", {
-            let moat = moat.clone();
-            move || {
-                let moat = moat.clone();
-                async move { moat.run_with_sink().await }
-            }
-        })
-        .await?,
+    let variants = vec![
+        Variant::new("bare, Moat engine settings", bare_step(&bare_moat)),
+        Variant::new("bare, default settings + pooling", bare_step(&bare_default)),
+        Variant::new("moat, event sink", sink_step(&moat)),
+        Variant::new("moat, SQLite", sqlite_step(&moat)),
+        Variant::new("SQLite, 2 event writes only", event_writes_step(&moat)),
     ];
-    latencies.extend(measure_sqlite(&moat).await?);
+    let samples = measure_interleaved(&variants).await?;
+    let mut latencies = Vec::new();
+    for (variant, times) in variants.iter().zip(samples) {
+        if variant.name == "moat, SQLite" {
+            latencies.push(Latency::from_samples(
+                "moat, SQLite, enqueue + run",
+                times.iter().map(|time| time.setup + time.run).collect(),
+            ));
+            latencies.push(Latency::from_samples(
+                "moat, SQLite, run only",
+                times.iter().map(|time| time.run).collect(),
+            ));
+        } else {
+            latencies.push(Latency::from_samples(
+                variant.name,
+                times.iter().map(|time| time.run).collect(),
+            ));
+        }
+    }
 
-    let throughputs = vec![
-        measure_throughput("bare, Moat engine settings", {
-            let bare = bare_moat.clone();
-            move || {
-                let bare = bare.clone();
-                async move { bare.run_once().await }
-            }
-        })
-        .await?,
-        measure_throughput("moat, event sink", {
-            let moat = moat.clone();
-            move || {
-                let moat = moat.clone();
-                async move { moat.run_with_sink().await }
-            }
-        })
-        .await?,
-    ];
+    let throughputs = measure_throughput(&[
+        Variant::new("bare, Moat engine settings", bare_step(&bare_moat)),
+        Variant::new("moat, event sink", sink_step(&moat)),
+    ])
+    .await?;
 
     let stored = moat.sink.len();
     let expected = 2 * (WARM_UP_RUNS + MEASURED_RUNS + CONCURRENT_LOOPS * MEASURED_RUNS);
     ensure!(
         stored == expected,
         "the event sink stored {stored} events, expected {expected} (run_started and run_finished per run)"
+    );
+    let last_run_id = moat.enqueue().await?;
+    moat.run(last_run_id.clone(), Arc::new(moat.store.clone()))
+        .await?;
+    let events = moat.store.list_run_events(&last_run_id, None).await?;
+    ensure!(
+        events.len() == 2,
+        "run {last_run_id} stored {} events in SQLite, expected 2",
+        events.len()
     );
 
     Ok(Report {
@@ -254,9 +257,13 @@ impl Bare {
         let mut linker = Linker::<BareState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-        // `noop` imports only WASI and the function-free `moat:platform/types`,
-        // so the moat host interfaces are stubs that trap if called.
-        linker.define_unknown_imports_as_traps(&component)?;
+        // `noop` imports WASI and `moat:platform/types`, which declares types
+        // only, so an empty instance satisfies it and no moat host function
+        // is needed. `define_unknown_imports_as_traps` does not work here:
+        // in wasmtime 48 it redefines the `error` resource that
+        // `wasi:io/streams` uses from `wasi:io/error`, and instantiation then
+        // fails with "mismatched resource types".
+        linker.instance(MOAT_TYPES_INTERFACE)?;
         let pre = PlaybookPre::new(linker.instantiate_pre(&component)?)?;
         Ok(Bare {
             engine,
@@ -467,43 +474,114 @@ fn new_run_id() -> String {
     format!("bench-run-{n:020}")
 }
 
-/// Measures the SQLite variant: each run first enqueues its run row. Returns
-/// two rows, the whole iteration and the `run_playbook` part alone.
-async fn measure_sqlite(moat: &MoatBench) -> anyhow::Result<Vec<Latency>> {
+/// Times of one iteration. `run` is the part compared with bare wasmtime,
+/// and `setup` is preparation that bare wasmtime does not need, such as
+/// creating the run row.
+#[derive(Clone, Copy)]
+struct IterationTime {
+    setup: Duration,
+    run: Duration,
+}
+
+type StepFuture = Pin<Box<dyn Future<Output = anyhow::Result<IterationTime>> + Send>>;
+type Step = Arc<dyn Fn() -> StepFuture + Send + Sync>;
+
+/// A named way of doing one run.
+#[derive(Clone)]
+struct Variant {
+    name: &'static str,
+    step: Step,
+}
+
+impl Variant {
+    fn new(name: &'static str, step: Step) -> Variant {
+        Variant { name, step }
+    }
+}
+
+/// Times `future` as the run part of an iteration without setup.
+async fn time_run(
+    future: impl Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<IterationTime> {
+    let started = Instant::now();
+    future.await?;
+    Ok(IterationTime {
+        setup: Duration::ZERO,
+        run: started.elapsed(),
+    })
+}
+
+fn bare_step(bare: &Arc<Bare>) -> Step {
+    let bare = bare.clone();
+    Arc::new(move || {
+        let bare = bare.clone();
+        Box::pin(async move { time_run(bare.run_once()).await })
+    })
+}
+
+fn sink_step(moat: &MoatBench) -> Step {
     let moat = moat.clone();
-    let handle = tokio::spawn(async move {
-        let services: Arc<dyn HostServices> = Arc::new(moat.store.clone());
-        for _ in 0..WARM_UP_RUNS {
-            let run_id = moat.enqueue().await?;
-            moat.run(run_id, services.clone()).await?;
-        }
-        let mut with_enqueue = Vec::with_capacity(MEASURED_RUNS);
-        let mut without_enqueue = Vec::with_capacity(MEASURED_RUNS);
-        let mut last_run_id = String::new();
-        for _ in 0..MEASURED_RUNS {
+    Arc::new(move || {
+        let moat = moat.clone();
+        Box::pin(async move { time_run(moat.run_with_sink()).await })
+    })
+}
+
+/// Enqueues a run row, then runs `noop` with the SQLite store as services.
+fn sqlite_step(moat: &MoatBench) -> Step {
+    let moat = moat.clone();
+    let services: Arc<dyn HostServices> = Arc::new(moat.store.clone());
+    Arc::new(move || {
+        let moat = moat.clone();
+        let services = services.clone();
+        Box::pin(async move {
             let started = Instant::now();
             let run_id = moat.enqueue().await?;
             let enqueued = Instant::now();
-            moat.run(run_id.clone(), services.clone()).await?;
-            let finished = Instant::now();
-            with_enqueue.push(finished - started);
-            without_enqueue.push(finished - enqueued);
-            last_run_id = run_id;
-        }
+            moat.run(run_id, services).await?;
+            Ok(IterationTime {
+                setup: enqueued - started,
+                run: enqueued.elapsed(),
+            })
+        })
+    })
+}
 
-        let events = moat.store.list_run_events(&last_run_id, None).await?;
-        ensure!(
-            events.len() == 2,
-            "run {last_run_id} stored {} events in SQLite, expected 2",
-            events.len()
-        );
-        Ok::<_, anyhow::Error>((with_enqueue, without_enqueue))
-    });
-    let (with_enqueue, without_enqueue) = handle.await??;
-    Ok(vec![
-        Latency::from_samples("moat, SQLite, enqueue + run", with_enqueue),
-        Latency::from_samples("moat, SQLite, run only", without_enqueue),
-    ])
+/// Enqueues a run row, then times the two `append_run_event` calls that a
+/// `noop` run makes, without running anything: the SQLite share of a run.
+fn event_writes_step(moat: &MoatBench) -> Step {
+    let moat = moat.clone();
+    Arc::new(move || {
+        let moat = moat.clone();
+        Box::pin(async move {
+            let started = Instant::now();
+            let run_id = moat.enqueue().await?;
+            let enqueued = Instant::now();
+            let run_started = RunEvent::RunStarted {
+                component: "noop".to_owned(),
+                version: "0.1.0".to_owned(),
+                trigger: "manual".to_owned(),
+            };
+            moat.store
+                .append_run_event(&run_id, 0, &run_started)
+                .await?;
+            let run_finished = RunEvent::RunFinished {
+                ok: true,
+                duration_ms: 0,
+                summary: Some("ok".to_owned()),
+                error: None,
+                fuel_consumed: None,
+                peak_memory_bytes: 1 << 20,
+            };
+            moat.store
+                .append_run_event(&run_id, 1, &run_finished)
+                .await?;
+            Ok(IterationTime {
+                setup: enqueued - started,
+                run: enqueued.elapsed(),
+            })
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -532,29 +610,34 @@ impl Latency {
     }
 }
 
-/// Runs `run` `WARM_UP_RUNS` times, then times `MEASURED_RUNS` sequential
-/// runs in one spawned task.
-async fn measure_loop<F, Fut>(variant: &'static str, run: F) -> anyhow::Result<Latency>
-where
-    F: Fn() -> Fut + Send + 'static,
-    Fut: Future<Output = anyhow::Result<()>> + Send,
-{
+/// Runs every variant `WARM_UP_RUNS` times, then `MEASURED_RUNS` times in
+/// `ROUNDS` rounds that take turns between the variants, all in one spawned
+/// task. Taking turns spreads the load of other processes on the machine
+/// over all variants alike, so the ratios stay fair when the load changes.
+async fn measure_interleaved(variants: &[Variant]) -> anyhow::Result<Vec<Vec<IterationTime>>> {
+    let variants = variants.to_vec();
     let handle = tokio::spawn(async move {
-        for _ in 0..WARM_UP_RUNS {
-            run().await?;
+        for variant in &variants {
+            for _ in 0..WARM_UP_RUNS {
+                (variant.step)()
+                    .await
+                    .with_context(|| format!("variant `{}` failed", variant.name))?;
+            }
         }
-        let mut samples = Vec::with_capacity(MEASURED_RUNS);
-        for _ in 0..MEASURED_RUNS {
-            let started = Instant::now();
-            run().await?;
-            samples.push(started.elapsed());
+        let mut samples = vec![Vec::with_capacity(MEASURED_RUNS); variants.len()];
+        for _ in 0..ROUNDS {
+            for (variant, times) in variants.iter().zip(&mut samples) {
+                for _ in 0..MEASURED_RUNS / ROUNDS {
+                    let time = (variant.step)()
+                        .await
+                        .with_context(|| format!("variant `{}` failed", variant.name))?;
+                    times.push(time);
+                }
+            }
         }
         Ok::<_, anyhow::Error>(samples)
     });
-    let samples = handle
-        .await?
-        .with_context(|| format!("variant `{variant}` failed"))?;
-    Ok(Latency::from_samples(variant, samples))
+    handle.await?
 }
 
 /// Runs completed per second by `CONCURRENT_LOOPS` loops at once.
@@ -563,36 +646,43 @@ struct Throughput {
     runs_per_second: f64,
 }
 
-/// Starts `CONCURRENT_LOOPS` tasks that each run `run` `MEASURED_RUNS`
-/// times, and divides the runs by the wall-clock time until the last ends.
-/// The loops are already warm from [`measure_loop`].
-async fn measure_throughput<F, Fut>(variant: &'static str, run: F) -> anyhow::Result<Throughput>
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = anyhow::Result<()>> + Send,
-{
-    let started = Instant::now();
-    let loops = (0..CONCURRENT_LOOPS)
-        .map(|_| {
-            let run = run.clone();
-            tokio::spawn(async move {
-                for _ in 0..MEASURED_RUNS {
-                    run().await?;
-                }
-                Ok::<_, anyhow::Error>(())
-            })
-        })
-        .collect::<Vec<_>>();
-    for handle in loops {
-        handle
-            .await?
-            .with_context(|| format!("variant `{variant}` failed"))?;
+/// For each variant, starts `CONCURRENT_LOOPS` tasks that each do
+/// `MEASURED_RUNS / ROUNDS` runs, and adds up the wall-clock time until the
+/// last task ends; the variants take turns for `ROUNDS` rounds. The
+/// variants are already warm from [`measure_interleaved`].
+async fn measure_throughput(variants: &[Variant]) -> anyhow::Result<Vec<Throughput>> {
+    let mut elapsed = vec![Duration::ZERO; variants.len()];
+    for _ in 0..ROUNDS {
+        for (variant, total) in variants.iter().zip(&mut elapsed) {
+            let started = Instant::now();
+            let loops = (0..CONCURRENT_LOOPS)
+                .map(|_| {
+                    let step = variant.step.clone();
+                    tokio::spawn(async move {
+                        for _ in 0..MEASURED_RUNS / ROUNDS {
+                            step().await?;
+                        }
+                        Ok::<_, anyhow::Error>(())
+                    })
+                })
+                .collect::<Vec<_>>();
+            for handle in loops {
+                handle
+                    .await?
+                    .with_context(|| format!("variant `{}` failed", variant.name))?;
+            }
+            *total += started.elapsed();
+        }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    Ok(Throughput {
-        variant,
-        runs_per_second: (CONCURRENT_LOOPS * MEASURED_RUNS) as f64 / elapsed,
-    })
+    let runs = (CONCURRENT_LOOPS * MEASURED_RUNS) as f64;
+    Ok(variants
+        .iter()
+        .zip(elapsed)
+        .map(|(variant, total)| Throughput {
+            variant: variant.name,
+            runs_per_second: runs / total.as_secs_f64(),
+        })
+        .collect())
 }
 
 #[expect(
@@ -602,7 +692,7 @@ where
 fn print_report(report: &Report) {
     let baseline = &report.latencies[0];
     println!(
-        "\nPer-run latency of `noop`: {WARM_UP_RUNS} warm-up runs, then {MEASURED_RUNS} timed runs in one loop; tokio worker threads: {}\n",
+        "\nPer-run latency of `noop`: {WARM_UP_RUNS} warm-up runs, then {MEASURED_RUNS} timed runs per variant in {ROUNDS} interleaved rounds; tokio worker threads: {}\n",
         report.worker_threads
     );
     println!("| Variant | Mean (µs) | Median (µs) | p99 (µs) | Mean / bare | Median / bare |");
@@ -620,7 +710,9 @@ fn print_report(report: &Report) {
     }
 
     let throughput_baseline = &report.throughputs[0];
-    println!("\nThroughput: {CONCURRENT_LOOPS} loops of {MEASURED_RUNS} runs at once\n");
+    println!(
+        "\nThroughput: {CONCURRENT_LOOPS} loops at once, {MEASURED_RUNS} runs each per variant in {ROUNDS} interleaved rounds\n"
+    );
     println!("| Variant | Runs/s | Wall time per run (µs) | Bare runs/s ÷ variant runs/s |");
     println!("|---|---:|---:|---:|");
     for row in &report.throughputs {

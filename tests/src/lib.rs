@@ -7,6 +7,7 @@
 //! dialer, replaced by [`net::LoopbackNet`] so that tests can give names
 //! public addresses while every connection stays on loopback.
 
+pub mod client;
 pub mod components;
 pub mod harness;
 pub mod logs;
@@ -14,6 +15,7 @@ pub mod net;
 pub mod server;
 pub mod upstream;
 
+pub use client::ApiClient;
 pub use components::{wasm_bytes, wasm_path};
 pub use harness::{FinishedRun, Harness, TestStore, manifest, open_store};
 pub use net::LoopbackNet;

@@ -17,13 +17,14 @@ use tokio::net::TcpStream;
 /// `RuntimeConfig::resolver` and `RuntimeConfig::dialer`.
 ///
 /// The resolver returns addresses only for names added with
-/// [`LoopbackNet::add_name`] and never calls the operating system's resolver. The dialer connects to a loopback
+/// [`LoopbackNet::add_name`] or [`LoopbackNet::add_name_answers`] and never
+/// calls the operating system's resolver. The dialer connects to a loopback
 /// address as is, to a non-loopback address only through a route added with
 /// [`LoopbackNet::route`], and fails for any other address without opening a
 /// socket.
 #[derive(Debug, Default)]
 pub struct LoopbackNet {
-    names: Mutex<HashMap<String, Vec<IpAddr>>>,
+    names: Mutex<HashMap<String, Answers>>,
     routes: Mutex<HashMap<SocketAddr, SocketAddr>>,
     resolved: Mutex<Vec<String>>,
     dialed: Mutex<Vec<SocketAddr>>,
@@ -34,9 +35,22 @@ impl LoopbackNet {
         Arc::new(LoopbackNet::default())
     }
 
-    /// Makes `name` resolve to `addresses`, in that order.
+    /// Makes `name` resolve to `addresses`, in that order, on every lookup.
     pub fn add_name(&self, name: &str, addresses: &[IpAddr]) {
-        lock(&self.names).insert(name.to_owned(), addresses.to_vec());
+        self.add_name_answers(name, &[addresses]);
+    }
+
+    /// Makes lookup number `n` of `name` (counting from 0) return
+    /// `answers[n]`, and every lookup after the last answer repeat the last
+    /// one, like a DNS server that changes its records between lookups.
+    /// Panics when `answers` is empty.
+    pub fn add_name_answers(&self, name: &str, answers: &[&[IpAddr]]) {
+        assert!(!answers.is_empty(), "`{name}` needs at least one answer");
+        let answers = Answers {
+            list: answers.iter().map(|answer| answer.to_vec()).collect(),
+            next: 0,
+        };
+        lock(&self.names).insert(name.to_owned(), answers);
     }
 
     /// Makes the dialer connect to `loopback` when the runtime requests
@@ -75,12 +89,16 @@ impl LoopbackNet {
 impl Resolver for LoopbackNet {
     async fn resolve(&self, host: &str, _port: u16) -> io::Result<Vec<IpAddr>> {
         lock(&self.resolved).push(host.to_owned());
-        lock(&self.names).get(host).cloned().ok_or_else(|| {
-            io::Error::new(
+        let mut names = lock(&self.names);
+        let Some(answers) = names.get_mut(host) else {
+            return Err(io::Error::new(
                 io::ErrorKind::NotFound,
                 format!("the test resolver has no entry for `{host}`; add one with add_name"),
-            )
-        })
+            ));
+        };
+        let index = answers.next.min(answers.list.len() - 1);
+        answers.next += 1;
+        Ok(answers.list[index].clone())
     }
 }
 
@@ -96,6 +114,13 @@ impl Dialer for LoopbackNet {
         };
         TcpStream::connect(target).await
     }
+}
+
+/// The answers for one name and the index of the next lookup.
+#[derive(Debug)]
+struct Answers {
+    list: Vec<Vec<IpAddr>>,
+    next: usize,
 }
 
 /// Locks `mutex`, ignoring poisoning: a panicking test thread must not hide

@@ -23,10 +23,31 @@ fn cached_files(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 /// Returns true for the usage-statistics files that wasmtime's cache
-/// rewrites on every hit. Only compiled-code entries matter here.
+/// rewrites on every hit, and for files it is still writing. Only finished
+/// compiled-code entries matter here.
 fn is_usage_statistics(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|extension| extension == "stats")
+    let temporary = path
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with('.'));
+    temporary
+        || path
+            .extension()
+            .is_some_and(|extension| extension == "stats")
+}
+
+/// Returns the cached files once two listings 200 ms apart agree, because
+/// wasmtime's cache worker thread may still be writing after registration.
+fn settled_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut previous = cached_files(dir);
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let current = cached_files(dir);
+        if current == previous && !current.is_empty() {
+            return current;
+        }
+        previous = current;
+    }
+    previous
 }
 
 fn register_in_fresh_runtime(cache: &Path, wasm: &[u8]) {
@@ -46,7 +67,7 @@ fn restart_reuses_compiled_component() {
     let cache = tempfile::tempdir().expect("temporary folder");
 
     register_in_fresh_runtime(cache.path(), &wasm);
-    let after_first = cached_files(cache.path());
+    let after_first = settled_files(cache.path());
     assert!(
         !after_first.is_empty(),
         "the first start wrote compiled code to the cache"
@@ -57,7 +78,7 @@ fn restart_reuses_compiled_component() {
         .collect::<Vec<_>>();
 
     register_in_fresh_runtime(cache.path(), &wasm);
-    let after_second = cached_files(cache.path());
+    let after_second = settled_files(cache.path());
     assert_eq!(
         after_second, after_first,
         "the restart added no cache entry, so nothing was compiled again"

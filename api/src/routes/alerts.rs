@@ -22,7 +22,31 @@ pub async fn create(
         ApiError::PayloadTooLarge(format!("the request body is over the {MAX_ALERT_BODY_BYTES}-byte limit; split it into several requests"))
     })?;
     let report = ingest::ingest(&state, &bytes).await?;
+    super::audit::record(&state, &caller, "alert.create", None, audit_detail(&report)).await?;
     Ok((StatusCode::ACCEPTED, Json(report)))
+}
+
+/// Returns the audit detail of one alert request: the stored alert ids,
+/// the records that were duplicates, and the runs queued.
+fn audit_detail(report: &IngestReport) -> Value {
+    let alert_ids = report
+        .alerts
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect::<Vec<_>>();
+    let duplicates = report.alerts.iter().filter(|a| a.duplicate).count();
+    let run_ids = report
+        .alerts
+        .iter()
+        .flat_map(|a| a.runs.iter().map(String::as_str))
+        .collect::<Vec<_>>();
+    json!({
+        "count": alert_ids.len(),
+        "alert_ids": alert_ids,
+        "duplicates": duplicates,
+        "rejected_records": report.errors.len(),
+        "run_ids": run_ids,
+    })
 }
 
 pub async fn show(

@@ -1,7 +1,9 @@
 //! The HTTP routes under `/api/v1`, plus `/healthz`.
 
 mod alerts;
+mod audit;
 mod cases;
+mod components;
 mod health;
 mod runs;
 mod secrets;
@@ -18,12 +20,17 @@ pub fn app(state: AppState) -> Router {
         .route("/alerts/{id}", get(alerts::show))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
+        .route(
+            "/components",
+            get(components::list).post(components::create),
+        )
         .route("/playbooks", get(runs::list_playbooks))
         .route("/playbooks/{name}/runs", post(runs::create))
         .route("/runs/{id}", get(runs::show))
         .route("/runs/{id}/events", get(runs::events))
         .route("/secrets", get(secrets::list))
-        .route("/secrets/{name}", put(secrets::put));
+        .route("/secrets/{name}", put(secrets::put))
+        .route("/audit", get(audit::list));
 
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -52,6 +52,8 @@ pub async fn create(
     let id = state.store.enqueue_run(run).await?;
     state.run_queued.notify_waiters();
     tracing::info!(run_id = %id, playbook = %name, by = %caller.0.name, "run queued");
+    let detail = json!({ "playbook": name, "version": component.manifest.version });
+    super::audit::record(&state, &caller, "run.create", Some(&id), detail).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "run_id": id }))))
 }
 

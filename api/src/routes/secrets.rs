@@ -34,6 +34,7 @@ pub async fn put(
     }
     state.store.put_secret(&name, &body.value).await?;
     tracing::info!(secret = %name, by = %caller.0.name, "secret stored");
+    super::audit::record(&state, &caller, "secret.put", Some(&name), json!({})).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,13 +1,14 @@
 //! [`HostServices`] for the runtime, backed by the [`Store`].
 
-use super::Store;
 use super::error::StoreError;
+use super::{NewAuditEntry, Store};
 use async_trait::async_trait;
 use moat_runtime::events::RunEvent;
 use moat_runtime::model::{
     Actor, CaseInfo, CaseRequest, CaseStatus, Indicator, Observable, Severity,
 };
 use moat_runtime::services::{HostServices, ServiceError};
+use serde_json::json;
 use tracing::debug;
 
 impl From<StoreError> for ServiceError {
@@ -112,12 +113,24 @@ impl HostServices for Store {
         Ok(())
     }
 
+    /// Stores the event and, for a `secret_used` event, appends a
+    /// `secret.use` audit entry naming the run and the secret.
     async fn record_event(
         &self,
         run_id: &str,
         seq: u64,
         event: &RunEvent,
     ) -> Result<(), ServiceError> {
-        Ok(Store::append_run_event(self, run_id, seq, event).await?)
+        Store::append_run_event(self, run_id, seq, event).await?;
+        if let RunEvent::SecretUsed { name, how, host } = event {
+            let entry = NewAuditEntry {
+                actor: format!("run {run_id}"),
+                action: "secret.use".to_owned(),
+                target: Some(name.clone()),
+                detail: json!({ "how": how, "host": host, "seq": seq }),
+            };
+            self.append_audit(entry).await?;
+        }
+        Ok(())
     }
 }

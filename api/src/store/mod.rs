@@ -1,5 +1,5 @@
-//! Storage of alerts, cases, runs, secrets, components, tokens, indicators
-//! and component state, on SQLite or PostgreSQL.
+//! Storage of alerts, cases, runs, secrets, components, tokens, indicators,
+//! component state and the audit log, on SQLite or PostgreSQL.
 //!
 //! All queries except the few in [`dialect`] are shared SQL with `$N`
 //! placeholders, run through `sqlx::Any`. Column types are portable:
@@ -7,6 +7,7 @@
 //! `BLOB`/`BYTEA` for bytes.
 
 mod alerts;
+mod audit;
 mod cases;
 mod clock;
 mod columns;
@@ -32,6 +33,7 @@ mod testing;
 mod tests;
 
 pub use alerts::{AlertObservable, NewAlert, StoredAlert};
+pub use audit::{AuditEntry, AuditPage, NewAuditEntry};
 pub use cases::{
     CaseDetail, CaseFilter, CaseNote, CasePage, CaseRecord, MAX_PAGE_SIZE, TimelineEntry,
 };

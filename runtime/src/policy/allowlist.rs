@@ -130,7 +130,9 @@ impl AllowList {
 
     /// Returns true when an entry names `address` literally. That is the only
     /// way to allow a loopback, private or metadata address.
+    /// An IPv4-mapped `address` is compared as its IPv4 address.
     pub fn names_address(&self, address: IpAddr, port: u16) -> bool {
+        let address = address.to_canonical();
         self.entries
             .iter()
             .any(|entry| entry.host == HostPattern::Address(address) && entry.port.matches(port))
@@ -287,8 +289,10 @@ fn parse_host_pattern(text: &str) -> Result<HostPattern, String> {
             "`*` may only stand alone or as the first label, as in `*.example.com`".to_owned(),
         );
     }
+    // An IPv4-mapped IPv6 literal is stored as its IPv4 address, the form
+    // in which request hosts and resolved addresses are compared.
     if let Ok(address) = text.parse::<IpAddr>() {
-        return Ok(HostPattern::Address(address));
+        return Ok(HostPattern::Address(address.to_canonical()));
     }
     if looks_numeric(text) {
         return Err(
@@ -411,6 +415,19 @@ mod tests {
         assert!(allows(&entries, Scheme::Http, v4.clone(), 8081));
         assert!(!allows(&entries, Scheme::Http, v4, 8082));
         assert!(allows(&entries, Scheme::Http, v6, 9000));
+    }
+
+    #[test]
+    fn mapped_address_entry_is_stored_as_ipv4() {
+        let list = AllowList::parse(&["http://[::ffff:127.0.0.1]:8081"]).expect("valid list");
+        let loopback: IpAddr = "127.0.0.1".parse().expect("address");
+        assert_eq!(list.entries()[0].host, HostPattern::Address(loopback));
+        let request = RequestHost::Address(loopback);
+        assert!(list.find(Scheme::Http, &request, 8081).is_some());
+        let mapped: IpAddr = "::ffff:127.0.0.1".parse().expect("address");
+        assert!(list.names_address(mapped, 8081));
+        assert!(list.names_address(loopback, 8081));
+        assert!(!list.names_address(loopback, 8082));
     }
 
     #[test]

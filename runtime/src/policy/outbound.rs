@@ -19,6 +19,7 @@ use crate::services::HostServices;
 use http::{HeaderValue, Request, Response};
 use http_body_util::BodyExt;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -40,6 +41,10 @@ type SendResult = Result<
 /// request. The SDKs map it to the WIT `denied` error.
 pub const DENIED_PREFIX: &str = "denied: ";
 
+/// Prefix of the message a guest receives when a request would pass one of
+/// the run's `[limits]`. The SDKs map it to the WIT `limit-exceeded` error.
+pub const LIMIT_EXCEEDED_PREFIX: &str = "limit-exceeded: ";
+
 /// Everything the policy needs for one run; shared with in-flight requests.
 #[derive(Debug)]
 pub struct OutboundContext {
@@ -56,6 +61,9 @@ pub struct OutboundContext {
     pub max_connections: u32,
     pub connect_timeout: Duration,
     pub max_body_bytes: u64,
+    /// Set once a response body passes `max_body_bytes`, so that the run
+    /// records one `limit_hit` event when the call ends.
+    pub body_cap_hit: Arc<AtomicBool>,
     /// End of the run; in-flight connections are closed at this instant.
     pub deadline: tokio::time::Instant,
 }
@@ -96,7 +104,7 @@ impl OutboundContext {
 
         let permit = self.connections.clone().try_acquire_owned().map_err(|_| {
             HttpError::InternalError(Some(format!(
-                "{DENIED_PREFIX}more than {} HTTP requests at once; raise [limits] max_connections in moat.toml",
+                "{LIMIT_EXCEEDED_PREFIX}more than {} HTTP requests at once; raise [limits] max_connections in moat.toml",
                 self.max_connections
             )))
         });
@@ -175,26 +183,42 @@ impl OutboundContext {
         target: &Target,
         headers: &mut http::HeaderMap,
     ) -> Result<(), HttpError> {
-        let names = headers
-            .iter()
-            .filter_map(|(name, value)| {
-                value
-                    .to_str()
-                    .ok()
-                    .map(|text| (name.clone(), text.to_owned()))
-            })
-            .filter(|(_, text)| text.contains(PLACEHOLDER_START))
-            .collect::<Vec<_>>();
+        let mut names: Vec<http::HeaderName> = Vec::new();
+        for (name, value) in headers.iter() {
+            if contains_placeholder(value) && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
 
-        for (header, text) in names {
-            let filled = self.fill_placeholders(target, &text).await?;
-            let mut value = HeaderValue::from_str(&filled).map_err(|_| {
-                HttpError::InternalError(Some(format!(
-                    "the value of header `{header}` is not valid after secret substitution"
-                )))
-            })?;
-            value.set_sensitive(true);
-            headers.insert(header, value);
+        // A header may appear several times, so every value of a name is
+        // rebuilt in its original order, and values without a placeholder
+        // are kept as they are.
+        let mut filled = Vec::new();
+        for name in names {
+            let mut values = Vec::new();
+            for value in headers.get_all(&name) {
+                if !contains_placeholder(value) {
+                    values.push(value.clone());
+                    continue;
+                }
+                let text = value.to_str().unwrap_or_default();
+                let text = self.fill_placeholders(target, text).await?;
+                let mut value = HeaderValue::from_str(&text).map_err(|_| {
+                    HttpError::InternalError(Some(format!(
+                        "the value of header `{name}` is not valid after secret substitution"
+                    )))
+                })?;
+                value.set_sensitive(true);
+                values.push(value);
+            }
+            filled.push((name, values));
+        }
+
+        for (name, values) in filled {
+            headers.remove(&name);
+            for value in values {
+                headers.append(name.clone(), value);
+            }
         }
         Ok(())
     }
@@ -293,6 +317,9 @@ impl OutboundContext {
 
         let mut rejected = Vec::new();
         for address in addresses {
+            // An IPv4-mapped answer is checked and dialled as its IPv4
+            // address, so the address checked is the address dialled.
+            let address = address.to_canonical();
             match self.address_refusal(address, target.port) {
                 None => return Ok(SocketAddr::new(address, target.port)),
                 Some(reason) => rejected.push(format!("{address} ({reason})")),
@@ -353,7 +380,8 @@ impl OutboundContext {
             .await
             .map_err(HttpError::Hyper)?;
         let cap = self.max_body_bytes;
-        let response = response.map(|body| CappedBody::new(body, cap).boxed_unsync());
+        let cap_hit = self.body_cap_hit.clone();
+        let response = response.map(|body| CappedBody::new(body, cap, cap_hit).boxed_unsync());
         Ok((response, Box::new(async { Ok(()) })))
     }
 
@@ -436,6 +464,14 @@ fn summarize(result: &SendResult) -> ResponseSummary {
 
 const PLACEHOLDER_START: &str = "{{secret.";
 const PLACEHOLDER_END: &str = "}}";
+
+/// Whether a header value is text that contains a placeholder. A value
+/// with bytes outside visible ASCII is sent unchanged and never filled in.
+fn contains_placeholder(value: &HeaderValue) -> bool {
+    value
+        .to_str()
+        .is_ok_and(|text| text.contains(PLACEHOLDER_START))
+}
 
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 impl<T> Stream for T where T: AsyncRead + AsyncWrite + Send + Unpin + 'static {}

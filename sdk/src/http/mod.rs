@@ -25,7 +25,7 @@ mod response;
 mod transport;
 mod url;
 
-pub use error_code::DENIED_PREFIX;
+pub use error_code::{DENIED_PREFIX, LIMIT_EXCEEDED_PREFIX, error_from_code};
 pub use percent::encode_path_segment;
 pub use request::{DEFAULT_MAX_BODY_BYTES, Request};
 pub use response::Response;

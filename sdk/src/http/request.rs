@@ -80,7 +80,9 @@ impl Request {
     ///
     /// Errors: `invalid` for a malformed URL or header, `denied` when the
     /// host's outbound policy rejects the request, `limit-exceeded` when the
-    /// body is larger than [`Request::max_body_bytes`], and `upstream` for
+    /// body is larger than [`Request::max_body_bytes`] or the host's
+    /// `max_http_body_bytes`, or when the run already has `max_connections`
+    /// requests in flight, and `upstream` for
     /// every other transport failure. Any status, 3xx to 5xx included, is a
     /// successful [`Response`].
     pub fn send(&self) -> Result<Response, Error> {

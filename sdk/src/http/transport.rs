@@ -1,7 +1,7 @@
 //! Sending a [`Request`] through `wasi:http/outgoing-handler`, blocking on
 //! pollables until the response and its whole body have arrived.
 
-use super::error_code::error_from_code;
+use super::error_code::{LIMIT_EXCEEDED_PREFIX, error_from_code};
 use super::request::Request;
 use super::response::Response;
 use super::url::{Scheme, Target};
@@ -190,13 +190,45 @@ fn stream_error(description: &str, step: &str, error: StreamError) -> Error {
 
     match wasi::http::types::http_error_code(&io_error) {
         Some(code) => error_from_code(&format!("{description} ({step})"), &code),
-        None => Error::upstream(format!(
-            "{description} failed while {step}: {}",
-            io_error.to_debug_string()
-        )),
+        None => error_from_stream_text(description, step, &io_error.to_debug_string()),
     }
+}
+
+/// Converts the text of a stream error that carries no `wasi:http` error
+/// code. The Moat host reports a body past `max_http_body_bytes` as an
+/// internal error whose message starts with [`LIMIT_EXCEEDED_PREFIX`], and
+/// wasmtime 48 shows it as `internal error: MESSAGE`.
+fn error_from_stream_text(description: &str, step: &str, text: &str) -> Error {
+    let message = text.strip_prefix("internal error: ").unwrap_or(text);
+    if let Some(detail) = message.strip_prefix(LIMIT_EXCEEDED_PREFIX) {
+        return Error::limit_exceeded(format!("{description} ({step}): {detail}"));
+    }
+    Error::upstream(format!("{description} failed while {step}: {text}"))
 }
 
 fn body_taken(description: &str) -> Error {
     Error::internal(format!("{description}: the HTTP body was already taken"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_from_stream_text;
+
+    const TARGET: &str = "GET http://127.0.0.1:8080/big";
+
+    #[test]
+    fn host_body_limit_text_maps_to_limit_exceeded() {
+        let text = "internal error: limit-exceeded: the response body passed the 1024-byte limit";
+        let error = error_from_stream_text(TARGET, "reading the response body", text);
+        assert_eq!(error.kind(), "limit-exceeded");
+        assert!(error.message().contains("1024-byte"), "{}", error.message());
+    }
+
+    #[test]
+    fn other_stream_text_maps_to_upstream() {
+        let text = "connection reset by peer";
+        let error = error_from_stream_text(TARGET, "reading the response body", text);
+        assert_eq!(error.kind(), "upstream");
+        assert!(error.message().contains(text), "{}", error.message());
+    }
 }

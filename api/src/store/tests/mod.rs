@@ -2,6 +2,7 @@
 //! fresh PostgreSQL database, see `super::testing`.
 
 mod alerts;
+mod audit;
 mod case_changes;
 mod case_list;
 mod case_open;

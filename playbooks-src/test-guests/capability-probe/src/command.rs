@@ -84,6 +84,12 @@ pub enum Command {
     EchoSecret {
         name: String,
     },
+    /// Starts `count` GET requests to `url` before waiting for any of them,
+    /// so that all are in flight at once.
+    HttpBurst {
+        url: String,
+        count: u32,
+    },
 }
 
 fn default_method() -> String {

@@ -4,6 +4,7 @@
 //! Host errors are returned unchanged, so a test can assert the error kind
 //! and message the host produced.
 
+mod burst;
 mod command;
 mod stress;
 
@@ -91,6 +92,7 @@ fn execute(command: Command) -> Result<Value, Error> {
             moat_sdk::info!("secret {name} is {value}");
             Ok(json!({ "value": value }))
         }
+        Command::HttpBurst { url, count } => burst::get_all(&url, count),
     }
 }
 
