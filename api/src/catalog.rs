@@ -1,6 +1,6 @@
 //! Loading playbooks and connectors from a folder of manifests.
 
-use crate::store::{NewComponent, Store};
+use crate::store::{NewComponent, Store, StoredComponent};
 use anyhow::Context;
 use moat_runtime::Runtime;
 use moat_runtime::manifest::{MANIFEST_FILE, Manifest};
@@ -80,4 +80,39 @@ pub async fn load_dir(
         loaded.push(component);
     }
     Ok(loaded)
+}
+
+/// Registers the newest enabled version of every component stored in the
+/// database, such as those uploaded through the API. A stored component
+/// that no longer registers is logged and skipped, so that one bad upload
+/// cannot keep the server from starting.
+pub async fn load_stored(runtime: &Runtime, store: &Store) -> anyhow::Result<usize> {
+    let names = store
+        .list_components()
+        .await?
+        .into_iter()
+        .filter(|meta| meta.enabled)
+        .map(|meta| meta.name)
+        .collect::<std::collections::BTreeSet<_>>();
+
+    let mut loaded = 0;
+    for name in names {
+        let Some(stored) = store.get_component(&name).await? else {
+            continue;
+        };
+        match register_stored(runtime, stored).await {
+            Ok(()) => loaded += 1,
+            Err(error) => {
+                tracing::error!(component = %name, error = %format!("{error:#}"), "failed to register stored component")
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+async fn register_stored(runtime: &Runtime, stored: StoredComponent) -> anyhow::Result<()> {
+    let manifest = Manifest::parse(&stored.meta.manifest)?;
+    let runtime = runtime.clone();
+    tokio::task::spawn_blocking(move || runtime.register(manifest, &stored.wasm)).await??;
+    Ok(())
 }

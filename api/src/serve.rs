@@ -84,6 +84,8 @@ pub async fn start_with_store(
         ..RuntimeConfig::default()
     };
     let runtime = Runtime::new(config)?;
+    let stored = catalog::load_stored(&runtime, &store).await?;
+    tracing::info!(count = stored, "stored components loaded");
     if let Some(dir) = playbooks {
         let loaded = catalog::load_dir(&runtime, Some(&store), dir).await?;
         tracing::info!(count = loaded.len(), dir = %dir.display(), "playbooks loaded");

@@ -304,20 +304,42 @@ fn check_key_reached_only_the_reputation_service(intel: &FakeUpstream) {
 
 async fn check_key_appears_nowhere(server: &TestServer, client: &Api) {
     let responses = client.transcript();
-    assert!(
-        !responses.contains(INTEL_KEY),
-        "an API response contains the key"
-    );
-    assert!(
-        !logs::text().contains(INTEL_KEY),
-        "a log line contains the key"
-    );
+    let logs = logs::text();
     let database = database_text(server).await;
     assert!(!database.is_empty(), "the database dump is empty");
-    assert!(
-        !database.contains(INTEL_KEY),
-        "a database column contains the key"
-    );
+
+    for (encoding, key) in key_encodings() {
+        assert!(
+            !responses.contains(&key),
+            "an API response contains the key ({encoding})"
+        );
+        assert!(
+            !logs.contains(&key),
+            "a log line contains the key ({encoding})"
+        );
+        assert!(
+            !database.contains(&key),
+            "a database column contains the key ({encoding})"
+        );
+    }
+}
+
+/// Returns the API key as sent and in the encodings a leak could take.
+fn key_encodings() -> Vec<(&'static str, String)> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+    vec![
+        ("clear", INTEL_KEY.to_owned()),
+        ("base64", STANDARD.encode(INTEL_KEY)),
+        ("base64url", URL_SAFE_NO_PAD.encode(INTEL_KEY)),
+        ("hex", hex_encode(INTEL_KEY.as_bytes())),
+        ("percent", INTEL_KEY.replace('-', "%2D")),
+    ]
+}
+
+fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Returns every row of every table as text.

@@ -105,6 +105,19 @@ async fn upload_and_run(backend: Backend) {
     let registered = client.get(&server.token, "/api/v1/playbooks").await;
     let noop = find_named(&registered["components"], "noop");
     assert_eq!(noop["sha256"], content_hash(&wasm), "{registered}");
+
+    let restarted = moat::serve::start_with_store(
+        server.state.store.clone(),
+        server.dir.path().join("restart-cache"),
+        None,
+    )
+    .await
+    .expect("a second server process starts on the same database");
+    let reloaded = restarted
+        .runtime
+        .component("noop")
+        .expect("the uploaded component is registered after a restart");
+    assert_eq!(reloaded.sha256, content_hash(&wasm));
 }
 
 async fn upload_rejections(backend: Backend) {
