@@ -45,15 +45,15 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConf
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
-/// Unmeasured runs before each timed loop: they fill the pooling
+/// Unmeasured runs of each variant before timing, which fill the pooling
 /// allocator's slots and the allocator caches.
 const WARM_UP_RUNS: usize = 200;
 /// Timed runs of each variant.
 const MEASURED_RUNS: usize = 2_000;
-/// Turns the variants take; `MEASURED_RUNS` must be a multiple of it.
+/// Turns the variants take. `MEASURED_RUNS` must be a multiple of it.
 const ROUNDS: usize = 20;
-/// Loops run at once in the throughput section, one per core of the
-/// two-core machine the figures in docs/benchmarks.md come from.
+/// Loops run at once in the throughput section. The per-run target is
+/// stated for two cores.
 const CONCURRENT_LOOPS: usize = 2;
 
 /// Versioned name of the WIT interface that declares Moat's shared types.
@@ -221,8 +221,8 @@ impl WasiHttpView for BareState {
 }
 
 /// `wasi:http` hooks that reject every outgoing request. The workspace
-/// builds `wasmtime-wasi-http` without its default sender, and `noop` sends
-/// nothing.
+/// builds `wasmtime-wasi-http` without its default `send_request`, and
+/// `noop` sends nothing.
 struct RejectAllHooks;
 
 type HttpSendResult = wasmtime_wasi_http::Result<(
@@ -466,8 +466,8 @@ impl MoatBench {
     }
 }
 
-/// Returns a run id that is unique within the process; the event sink does
-/// not check ids, so uniqueness only matters for a realistic string length.
+/// Returns a run id that is unique within the process and as long as a
+/// real one. The event sink does not check ids.
 fn new_run_id() -> String {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -648,8 +648,8 @@ struct Throughput {
 
 /// For each variant, starts `CONCURRENT_LOOPS` tasks that each do
 /// `MEASURED_RUNS / ROUNDS` runs, and adds up the wall-clock time until the
-/// last task ends; the variants take turns for `ROUNDS` rounds. The
-/// variants are already warm from [`measure_interleaved`].
+/// last task ends. The variants take turns for `ROUNDS` rounds, and are
+/// already warm from [`measure_interleaved`].
 async fn measure_throughput(variants: &[Variant]) -> anyhow::Result<Vec<Throughput>> {
     let mut elapsed = vec![Duration::ZERO; variants.len()];
     for _ in 0..ROUNDS {
