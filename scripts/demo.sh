@@ -19,9 +19,9 @@ trap cleanup EXIT
 
 echo "==> building (the first build compiles wasmtime and takes several minutes)"
 rustup target add wasm32-wasip2 >/dev/null
-(cd playbooks-src && cargo build --release)
+(cd playbooks-src && cargo build --release --target-dir "$root/playbooks-src/target")
 cargo build -p moat
-moat="$root/target/debug/moat"
+moat="${CARGO_TARGET_DIR:-$root/target}/debug/moat"
 
 echo "==> starting a stand-in reputation service on 127.0.0.1:$intel_port"
 python3 scripts/fake_reputation.py "$intel_port" &
@@ -48,17 +48,33 @@ curl -fsS -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application
     -d '{"value": "demo-intel-key-0001"}' "http://127.0.0.1:$port/api/v1/secrets/intel_api_key"
 
 echo "==> posting alerts"
+: > "$work/runs"
 for file in tests/fixtures/alerts/suricata/alert-testmyids.eve.json \
             tests/fixtures/alerts/suricata/tls-fingerprint-alert.eve.json \
             tests/fixtures/alerts/wazuh/sshd-bruteforce.ndjson \
             tests/fixtures/alerts/elastic/malware-prevention.json; do
     printf '%s: ' "$file"
     curl -fsS -X POST -H "Authorization: Bearer $token" --data-binary "@$file" \
-        "http://127.0.0.1:$port/api/v1/alerts" | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r["alerts"]), "stored,", sum(len(a["runs"]) for a in r["alerts"]), "runs queued")'
+        "http://127.0.0.1:$port/api/v1/alerts" | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+runs = [run for alert in report["alerts"] for run in alert["runs"]]
+print(len(report["alerts"]), "stored,", len(runs), "runs queued")
+with open(sys.argv[1], "a") as out:
+    out.writelines(run + "\n" for run in runs)
+' "$work/runs"
 done
 
 echo "==> waiting for the runs"
-sleep 3
+for run in $(cat "$work/runs"); do
+    for _ in $(seq 1 150); do
+        status=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/runs/$run" |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+        [ "$status" = succeeded ] || [ "$status" = failed ] && break
+        sleep 0.2
+    done
+    echo "run $run: $status"
+done
 echo "==> cases"
 curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/cases" | python3 scripts/print_cases.py "$port" "$token"
 echo "server log: $work/server.log"

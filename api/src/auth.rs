@@ -43,14 +43,19 @@ impl FromRequestParts<AppState> for Caller {
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .ok_or(ApiError::Unauthorized)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .ok_or(ApiError::Unauthorized)?;
+        let token = bearer_token(header).ok_or(ApiError::Unauthorized)?;
 
         match state.store.authenticate(token).await? {
             Some(info) => Ok(Caller(info)),
             None => Err(ApiError::Unauthorized),
         }
     }
+}
+
+/// Returns the token of an `Authorization: Bearer TOKEN` header. The scheme
+/// name is case-insensitive, as RFC 7235 section 2.1 requires.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

@@ -34,7 +34,8 @@ pub async fn load(
     store: Option<&Store>,
     manifest_path: &Path,
 ) -> anyhow::Result<Arc<LoadedComponent>> {
-    let manifest = Manifest::from_file(manifest_path)?;
+    let manifest = Manifest::from_file(manifest_path)
+        .with_context(|| format!("failed to load {}", manifest_path.display()))?;
     let wasm_path = manifest.component_path(manifest_path);
     let wasm = std::fs::read(&wasm_path).with_context(|| {
         format!(

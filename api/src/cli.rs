@@ -17,7 +17,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP API and run workers in one process.
     Serve(ServeArgs),
-    /// Run workers only, against a shared PostgreSQL database.
+    /// Run workers only; with PostgreSQL, on other machines than `serve`.
     Worker(WorkerArgs),
     /// Run one playbook locally: execution log on stderr, result on stdout.
     Run(RunArgs),
@@ -64,8 +64,9 @@ pub struct WorkerArgs {
     #[arg(long, env = "MOAT_PLAYBOOKS")]
     pub playbooks: Option<PathBuf>,
     /// Number of run workers in this process.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, env = "MOAT_WORKERS", default_value_t = 4)]
     pub workers: usize,
+    /// Folder for compiled components, as for `serve`.
     #[arg(long, env = "MOAT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
 }

@@ -87,6 +87,21 @@ async fn read_trigger(state: &AppState, args: &RunArgs) -> anyhow::Result<Trigge
     let Some(first) = report.alerts.first() else {
         bail!("--input {} contains no alert record", args.input.display());
     };
+    if first.runs.is_empty() {
+        tracing::warn!(
+            reason = first
+                .not_triggered_reason
+                .as_deref()
+                .unwrap_or("no trigger matches"),
+            "the first record would not start this playbook on a server; running it anyway"
+        );
+    }
+    if report.alerts.len() > 1 {
+        tracing::info!(
+            records = report.alerts.len(),
+            "only the first record of --input is run"
+        );
+    }
     let alert = worker::alert_view(state, &first.id)
         .await
         .map_err(anyhow::Error::msg)?;

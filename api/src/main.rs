@@ -13,7 +13,6 @@ async fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
-            tracing::error!(error = %format!("{error:#}"), "moat failed");
             report(&error);
             ExitCode::FAILURE
         }

@@ -69,6 +69,9 @@ pub async fn start(
         .await
         .context("failed to open the database")?;
     let cache_dir = cache_dir.unwrap_or_else(|| default_cache_dir(database_url));
+    // wasmtime's cache accepts only absolute folders.
+    let cache_dir = std::path::absolute(&cache_dir)
+        .with_context(|| format!("failed to resolve the cache folder {}", cache_dir.display()))?;
     start_with_store(store, cache_dir, playbooks).await
 }
 

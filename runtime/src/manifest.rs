@@ -118,32 +118,39 @@ pub struct SecretGrant {
 /// A manifest that could not be read or is invalid.
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
-    #[error("failed to read manifest {path}: {source}")]
+    #[error("failed to read manifest {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("invalid manifest: {0}")]
-    Syntax(#[from] toml::de::Error),
+    Syntax(String),
     #[error("invalid manifest: {0}")]
     Invalid(String),
     #[error("invalid manifest: {0}")]
-    AllowList(#[from] AllowListError),
+    AllowList(AllowListError),
+}
+
+impl From<AllowListError> for ManifestError {
+    fn from(error: AllowListError) -> ManifestError {
+        ManifestError::AllowList(error)
+    }
 }
 
 impl Manifest {
     /// Reads and validates the manifest at `path`.
     pub fn from_file(path: &Path) -> Result<Manifest, ManifestError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ManifestError::Read {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         Manifest::parse(&text)
     }
 
     /// Parses and validates manifest text.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let manifest: Manifest = toml::from_str(text)?;
+        let manifest: Manifest =
+            toml::from_str(text).map_err(|error| ManifestError::Syntax(error.to_string()))?;
         manifest.validate()?;
         Ok(manifest)
     }

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{AuditEntry, NewAuditEntry, TokenRole};
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -21,9 +22,10 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(TokenRole::Admin)?;
+    let Query(query) = query?;
     let page = state
         .store
         .list_audit(

@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{CaseFilter, CaseRecord, TokenRole};
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use moat_runtime::model::{CaseStatus, Severity};
 use serde::Deserialize;
@@ -24,9 +25,10 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ListQuery>,
+    query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(TokenRole::Analyst)?;
+    let Query(query) = query?;
     let filter = CaseFilter {
         status: parse_param::<CaseStatus>("status", query.status.as_deref())?,
         min_severity: parse_param::<Severity>("min_severity", query.min_severity.as_deref())?,

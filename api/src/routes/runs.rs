@@ -5,6 +5,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{NewRun, RunRecord, TokenRole, TriggerKind};
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use moat_runtime::manifest::ComponentKind;
@@ -29,9 +31,10 @@ pub async fn create(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-    Json(input): Json<Value>,
+    input: Result<Json<Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(TokenRole::Analyst)?;
+    let Json(input) = input?;
     let component = state
         .runtime
         .component(&name)
@@ -81,9 +84,10 @@ pub async fn events(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(query): Query<EventsQuery>,
+    query: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     caller.require(TokenRole::Analyst)?;
+    let Query(query) = query?;
     if state.store.get_run(&id).await?.is_none() {
         return Err(ApiError::NotFound(format!("run `{id}` not found")));
     }

@@ -6,6 +6,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::TokenRole;
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use moat_runtime::mask::MIN_MASKED_SECRET_LEN;
@@ -22,14 +23,18 @@ pub async fn put(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-    Json(body): Json<SecretBody>,
+    body: Result<Json<SecretBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(TokenRole::Admin)?;
-    moat_runtime::manifest::validate_name("secret name", &name)
-        .map_err(|error| ApiError::BadRequest(error.to_string()))?;
+    let Json(body) = body?;
+    moat_runtime::manifest::validate_name("secret name", &name).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "secret name `{name}` is invalid: use 1 to 64 lower-case letters, digits, `-` or `_`, starting with a letter"
+        ))
+    })?;
     if body.value.len() < MIN_MASKED_SECRET_LEN {
         return Err(ApiError::BadRequest(format!(
-            "secret `{name}` is shorter than {MIN_MASKED_SECRET_LEN} characters; such values cannot be masked in logs"
+            "the value of secret `{name}` is shorter than {MIN_MASKED_SECRET_LEN} characters; values that short cannot be masked in logs"
         )));
     }
     state.store.put_secret(&name, &body.value).await?;

@@ -66,6 +66,8 @@ impl Store {
     /// `postgres://…`), runs the migrations and loads the secret key with
     /// [`SecretKey::load`].
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        // Parse first, so that a malformed URL creates no key file.
+        DatabaseUrl::parse(url)?;
         let secret_key = SecretKey::load(url)?;
         Store::connect_with_key(url, secret_key).await
     }

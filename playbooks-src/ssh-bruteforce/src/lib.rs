@@ -1,15 +1,16 @@
 //! Correlation of Wazuh sshd authentication failures by source address.
 //!
-//! Every alert adds one attempt to the count kept in state for its source
-//! address. One case per address collects the alerts, and each run adds a note
-//! that recommends blocking the address or watching it.
+//! One case per source address collects the alerts. The case itself is the
+//! tally: its linked alerts are the attempts and its user observables the
+//! users tried. The host updates a case atomically, so runs that overlap
+//! never lose a count, which a read-modify-write of the state store would.
+//! Each run adds a note that recommends blocking the address or watching it.
 
 mod source;
-mod tally;
 
 use moat_sdk::prelude::*;
 use source::{source_address, user_names};
-use tally::Tally;
+use std::collections::BTreeSet;
 
 /// Attempts, or distinct users tried, from which blocking is recommended.
 const BLOCK_AT_ATTEMPTS: u64 = 3;
@@ -18,31 +19,38 @@ const BLOCK_AT_USERS: usize = 2;
 const HIGH_AT_ATTEMPTS: u64 = 5;
 const HIGH_AT_USERS: usize = 3;
 
+/// Attempts and distinct user names seen from one address.
+struct Tally {
+    attempts: u64,
+    users: BTreeSet<String>,
+}
+
 struct SshBruteforce;
 
 impl Playbook for SshBruteforce {
     fn run(trigger: Trigger) -> Result<RunOutput, Error> {
         let alert = trigger.require_alert()?;
         let address = source_address(alert)?;
-        let users = user_names(alert);
-
-        let tally = Tally::record(&address.value, &users)?;
-        let severity = severity(&tally);
-        let block = tally.attempts >= BLOCK_AT_ATTEMPTS || tally.users.len() >= BLOCK_AT_USERS;
-
-        let user_observables = tally
-            .users
-            .iter()
+        let user_observables = user_names(alert)
+            .into_iter()
             .map(|user| Observable::new(ObservableKind::User, user.as_str()));
+
         let request = CaseRequest::new(
             format!("ssh-bruteforce:{}", address.value),
             format!("SSH brute force from {}", address.value),
-            severity,
+            Severity::Medium,
         )
         .with_observables([address.clone()])
         .with_observables(user_observables)
         .with_alert(alert.id.as_str());
         let case = cases::open_or_update(&request)?;
+
+        let tally = tally_of(&case);
+        let severity = severity(&tally);
+        if severity > case.severity {
+            cases::set_severity(&case.id, severity)?;
+        }
+        let block = tally.attempts >= BLOCK_AT_ATTEMPTS || tally.users.len() >= BLOCK_AT_USERS;
 
         let sentence = describe(&address.value, &tally, block);
         cases::add_note(&case.id, &sentence)?;
@@ -57,6 +65,19 @@ impl Playbook for SshBruteforce {
                 "case_id": case.id,
             }),
         )
+    }
+}
+
+fn tally_of(case: &CaseInfo) -> Tally {
+    let users = case
+        .observables
+        .iter()
+        .filter(|observable| observable.kind == ObservableKind::User)
+        .map(|observable| observable.value.clone())
+        .collect();
+    Tally {
+        attempts: u64::from(case.alert_count),
+        users,
     }
 }
 
