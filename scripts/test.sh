@@ -21,6 +21,9 @@ fi
 step "building the example and test components"
 (cd playbooks-src && cargo build --release)
 
+step "building the Python playbooks"
+./scripts/build-python.sh || fail "scripts/build-python.sh could not build the Python playbooks"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 (cd playbooks-src && cargo fmt -- --check)
