@@ -308,7 +308,7 @@ pub(crate) fn looks_numeric(text: &str) -> bool {
     let last = text.trim_end_matches('.').rsplit('.').next().unwrap_or("");
     !last.is_empty()
         && (last.chars().all(|c| c.is_ascii_digit())
-            || (last.len() > 2 && last[..2].eq_ignore_ascii_case("0x")))
+            || (last.len() > 2 && last.as_bytes()[..2].eq_ignore_ascii_case(b"0x")))
 }
 
 /// Lower-cases a DNS name, converts IDN labels to punycode and strips one
@@ -462,6 +462,13 @@ mod tests {
             assert!(error.contains(expected), "{entry}: {error}");
             assert!(error.contains(entry), "the error names the entry: {error}");
         }
+    }
+
+    #[test]
+    fn non_ascii_last_label_does_not_panic() {
+        // Slicing the label by bytes once split a multi-byte character.
+        assert!(!looks_numeric("a.éé"));
+        assert!(AllowEntry::parse("https://api.ü.example").is_ok());
     }
 
     #[test]
