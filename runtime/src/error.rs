@@ -91,7 +91,7 @@ pub fn guest_error_message(error: &GuestError) -> &str {
     }
 }
 
-/// Why a run or a connector call did not return a value.
+/// Failure of a run or a connector call.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RunFailure {
     /// One of `denied`, `not-found`, `invalid`, `timeout`, `limit-exceeded`,
@@ -113,7 +113,7 @@ impl RunFailure {
         RunFailure::new(guest_error_kind(error), guest_error_message(error))
     }
 
-    /// Converts the failure back into the WIT error that a calling guest sees.
+    /// Converts the failure back into the WIT error returned to a calling guest.
     pub fn to_guest(&self) -> GuestError {
         let message = self.message.clone();
         match self.kind.as_str() {

@@ -62,7 +62,7 @@ impl EventLog {
     }
 
     /// Stores a guest log line within the run's log volume cap. Lines past
-    /// the cap are dropped and one `limit_hit` event says so.
+    /// the cap are dropped and one `limit_hit` event records that.
     pub async fn guest_log(&self, level: &str, message: &str) {
         let line = truncate(message, MAX_LOG_LINE_BYTES);
         let used = self

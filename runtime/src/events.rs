@@ -31,7 +31,7 @@ pub enum RunEvent {
         status: Option<u16>,
         response_bytes: u64,
         duration_ms: u64,
-        /// Why the request failed, when it did.
+        /// Failure reason, when the request failed.
         error: Option<String>,
     },
     /// A capability call that the manifest does not grant.

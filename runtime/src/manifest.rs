@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// File name of a manifest inside a component's folder.
 pub const MANIFEST_FILE: &str = "moat.toml";
 
-/// Which world a component exports.
+/// World a component exports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ComponentKind {
@@ -101,7 +101,7 @@ pub struct Grants {
     pub state: bool,
 }
 
-/// How a component may use one secret.
+/// Permitted uses of one secret by a component.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecretGrant {

@@ -200,7 +200,7 @@ pub struct AlertView {
     pub raw: String,
 }
 
-/// What started a run.
+/// Cause of a run: an alert or a manual start.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Trigger {
@@ -242,7 +242,7 @@ pub struct Indicator {
     pub description: String,
 }
 
-/// Who made a change: a run of a component, or an API token's owner.
+/// Author of a change: a run of a component, or an API token's owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Actor {

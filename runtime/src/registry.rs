@@ -37,7 +37,7 @@ impl std::fmt::Debug for LoadedComponent {
     }
 }
 
-/// Why a component was not registered.
+/// Reason a component was not registered.
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
     #[error("component is {size} bytes, over the {max}-byte limit")]

@@ -18,13 +18,13 @@ const AUDIT_COLUMNS: &str = "id, at, actor, action, target, detail";
 /// An entry to append.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewAuditEntry {
-    /// Who acted, such as `user alice` or `run 0190…`.
+    /// Actor, such as `user alice` or `run 0190…`.
     pub actor: String,
-    /// What was done, such as `secret.put` or `run.create`.
+    /// Action, such as `secret.put` or `run.create`.
     pub action: String,
     /// The record acted on, such as a secret name or a run id.
     pub target: Option<String>,
-    /// Further facts about the action. Never holds a secret value.
+    /// Further facts about the action. Never contains a secret value.
     pub detail: serde_json::Value,
 }
 

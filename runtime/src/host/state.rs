@@ -5,9 +5,9 @@ use crate::error::{HostError, HostResult};
 use crate::services::ServiceError;
 use crate::store_state::{CallContext, RunState};
 
-/// Longest state key, in bytes.
+/// Maximum state key length, in bytes.
 pub const MAX_STATE_KEY_BYTES: usize = 256;
-/// Largest state value, in bytes.
+/// Maximum state value size, in bytes.
 pub const MAX_STATE_VALUE_BYTES: usize = 64 * 1024;
 
 impl Host for RunState {
