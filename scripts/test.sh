@@ -24,6 +24,9 @@ step "building the example and test components"
 step "building the Python playbooks"
 ./scripts/build-python.sh || fail "scripts/build-python.sh could not build the Python playbooks"
 
+step "building the JavaScript playbooks and connectors"
+./scripts/build-js.sh || fail "scripts/build-js.sh could not build the JavaScript components"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 (cd playbooks-src && cargo fmt -- --check)

@@ -31,6 +31,7 @@ pub mod connector {
             "moat:platform/connectors": crate::bindings::moat::platform::connectors,
             "moat:platform/intel": crate::bindings::moat::platform::intel,
             "moat:platform/state": crate::bindings::moat::platform::state,
+            "moat:platform/http-policy": crate::bindings::moat::platform::http_policy,
         },
         trappable_error_type: {
             "moat:platform/types.error" => crate::error::HostError,

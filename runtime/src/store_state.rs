@@ -43,7 +43,7 @@ pub struct RunState {
     pub(crate) call: CallContext,
     wasi: WasiCtx,
     http: WasiHttpCtx,
-    hooks: OutboundPolicy,
+    pub(crate) hooks: OutboundPolicy,
     table: ResourceTable,
     pub(crate) limiter: MemoryLimiter,
 }

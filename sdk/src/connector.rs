@@ -54,6 +54,7 @@ pub mod bindings {
             "moat:platform/connectors@0.1.0": crate::bindings::moat::platform::connectors,
             "moat:platform/intel@0.1.0": crate::bindings::moat::platform::intel,
             "moat:platform/state@0.1.0": crate::bindings::moat::platform::state,
+            "moat:platform/http-policy@0.1.0": crate::bindings::moat::platform::http_policy,
         },
         additional_derives: [PartialEq, Eq, Hash],
         pub_export_macro: true,

@@ -9,9 +9,11 @@
 
 pub mod client;
 pub mod components;
+pub mod fake_services;
 pub mod harness;
 pub mod logs;
 pub mod net;
+pub mod script_components;
 pub mod server;
 pub mod upstream;
 

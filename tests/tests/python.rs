@@ -15,11 +15,10 @@ use base64::Engine as _;
 use moat_runtime::manifest::ComponentKind;
 use moat_runtime::model::{Indicator, Observable, ObservableKind, Severity, Verdict};
 use moat_runtime::registry::content_hash;
-use moat_tests::components::{playbooks_target_dir, workspace_root};
+use moat_tests::components::workspace_root;
+use moat_tests::script_components::python_component;
 use moat_tests::{FakeUpstream, FinishedRun, Harness, manifest};
 use serde_json::{Value, json};
-use std::process::Command;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Registered name of the Python playbook.
@@ -34,46 +33,6 @@ const PHISHING_URL: &str = "https://ehawkerbd.com/wp/wp-admin/js/office365/auth.
 const SPIN_TIMEOUT_MS: u64 = 1500;
 /// Time allowed past a deadline for the epoch tick and the teardown.
 const DEADLINE_SLACK: Duration = Duration::from_secs(3);
-
-/// Returns the bytes of the Python component `name`, such as
-/// `phishing-triage`, running `scripts/build-python.sh` the first time it is
-/// called in this process.
-///
-/// Panics with the script's output when the build fails.
-fn python_component(name: &str) -> Vec<u8> {
-    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
-    if let Err(message) = BUILT.get_or_init(build_python) {
-        panic!("{message}");
-    }
-    let path = playbooks_target_dir()
-        .join("python")
-        .join(format!("{}.wasm", name.replace('-', "_")));
-    std::fs::read(&path).unwrap_or_else(|error| {
-        panic!(
-            "failed to read {} after scripts/build-python.sh: {error}",
-            path.display()
-        )
-    })
-}
-
-fn build_python() -> Result<(), String> {
-    let script = workspace_root().join("scripts/build-python.sh");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(&script)
-        .env("CARGO", cargo)
-        .output()
-        .map_err(|error| format!("failed to start {}: {error}", script.display()))?;
-    if output.status.success() {
-        return Ok(());
-    }
-    Err(format!(
-        "{} failed with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        script.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    ))
-}
 
 /// Returns the text of `tests/fixtures/email/<name>`.
 fn email_fixture(name: &str) -> String {

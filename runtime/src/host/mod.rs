@@ -9,6 +9,7 @@ mod config;
 mod connectors;
 pub mod convert;
 mod grants;
+mod http_policy;
 mod intel;
 mod log;
 mod secrets;

@@ -97,10 +97,37 @@ impl WasiHttpHooks for OutboundPolicy {
 }
 
 impl OutboundContext {
+    /// Checks a request to `url` as [`WasiHttpHooks::send_request`] would,
+    /// up to the address the connection would use, and returns the
+    /// reason it would be denied. Sends nothing and records no event.
+    ///
+    /// The check covers the URL, the allowlist and the resolved addresses.
+    /// It does not cover secret placeholders, which depend on the headers.
+    pub async fn check_url(&self, url: &str) -> Result<(), CheckFailure> {
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|_| CheckFailure::Invalid(format!("`{url}` is not a valid URL")))?;
+        let target = parse_target(&uri, &http::Method::GET).map_err(CheckFailure::Denied)?;
+        if let Some(reason) = self.allowlist_refusal(&target) {
+            return Err(CheckFailure::Denied(reason));
+        }
+
+        match self.pick_address(&target).await {
+            Ok(_) => Ok(()),
+            Err(AddressError::Refused(reason)) => Err(CheckFailure::Denied(reason)),
+            Err(AddressError::Lookup(error)) => Err(CheckFailure::Lookup(error.to_string())),
+        }
+    }
+
     async fn send(self: Arc<Self>, mut request: Request<WasiBody>) -> SendResult {
         let started = Instant::now();
-        let target = self.target_of(request.uri(), request.method()).await?;
-        self.check_allowed(&target).await?;
+        let target = match parse_target(request.uri(), request.method()) {
+            Ok(target) => target,
+            Err(reason) => return Err(self.deny(reason).await),
+        };
+        if let Some(reason) = self.allowlist_refusal(&target) {
+            return Err(self.deny(reason).await);
+        }
 
         let permit = self.connections.clone().try_acquire_owned().map_err(|_| {
             HttpError::InternalError(Some(format!(
@@ -118,7 +145,11 @@ impl OutboundContext {
 
         self.substitute_secrets(&target, request.headers_mut())
             .await?;
-        let address = self.pick_address(&target).await?;
+        let address = match self.pick_address(&target).await {
+            Ok(address) => address,
+            Err(AddressError::Lookup(error)) => return Err(error),
+            Err(AddressError::Refused(reason)) => return Err(self.deny(reason).await),
+        };
 
         let result = self.exchange(&target, address, request, permit).await;
         let summary = summarize(&result);
@@ -126,39 +157,15 @@ impl OutboundContext {
         result
     }
 
-    async fn target_of(&self, uri: &http::Uri, method: &http::Method) -> Result<Target, HttpError> {
-        let uri = uri.clone();
-        let method = method.to_string();
-        let scheme_text = uri.scheme_str().unwrap_or("https");
-        let Some(scheme) = Scheme::parse(scheme_text) else {
-            return Err(self
-                .deny(format!(
-                    "the scheme `{scheme_text}` is not supported: use http or https"
-                ))
-                .await);
-        };
-        let authority = uri.authority().map(|a| a.as_str()).unwrap_or("");
-        let host = match parse_request_host(authority, scheme) {
-            Ok(host) => host,
-            Err(reason) => return Err(self.deny(reason).await),
-        };
-        let port = uri.port_u16().unwrap_or(scheme.default_port());
-        Ok(Target {
-            scheme,
-            host,
-            port,
-            path: uri.path().to_owned(),
-            method,
-        })
-    }
-
-    async fn check_allowed(&self, target: &Target) -> Result<(), HttpError> {
+    /// Returns why `target` is not in `allowed_outbound_hosts`, or `None`
+    /// when an entry matches.
+    fn allowlist_refusal(&self, target: &Target) -> Option<String> {
         if self
             .allow
             .find(target.scheme, &target.host, target.port)
             .is_some()
         {
-            return Ok(());
+            return None;
         }
         let origin = origin_of(target);
         let hint = match &target.host {
@@ -170,12 +177,10 @@ impl OutboundContext {
             },
             RequestHost::Name(_) => String::new(),
         };
-        Err(self
-            .deny(format!(
-                "`{origin}` is not in allowed_outbound_hosts{hint}; to allow it, add \"{origin}\" to [grants] allowed_outbound_hosts in the moat.toml of `{}`",
-                self.component
-            ))
-            .await)
+        Some(format!(
+            "`{origin}` is not in allowed_outbound_hosts{hint}; to allow it, add \"{origin}\" to [grants] allowed_outbound_hosts in the moat.toml of `{}`",
+            self.component
+        ))
     }
 
     async fn substitute_secrets(
@@ -293,7 +298,9 @@ impl OutboundContext {
         Ok(value)
     }
 
-    async fn pick_address(&self, target: &Target) -> Result<SocketAddr, HttpError> {
+    /// Resolves the target's host name and returns the first address the
+    /// policy allows.
+    async fn pick_address(&self, target: &Target) -> Result<SocketAddr, AddressError> {
         let name = match &target.host {
             RequestHost::Address(address) => return Ok(SocketAddr::new(*address, target.port)),
             RequestHost::Name(name) => name,
@@ -307,12 +314,12 @@ impl OutboundContext {
         let addresses = match resolved {
             Ok(Ok(addresses)) if !addresses.is_empty() => addresses,
             Ok(Ok(_)) | Ok(Err(_)) => {
-                return Err(HttpError::DnsError {
+                return Err(AddressError::Lookup(HttpError::DnsError {
                     rcode: Some(format!("failed to resolve `{name}`")),
                     info_code: None,
-                });
+                }));
             }
-            Err(_) => return Err(HttpError::DnsTimeout),
+            Err(_) => return Err(AddressError::Lookup(HttpError::DnsTimeout)),
         };
 
         let mut rejected = Vec::new();
@@ -325,15 +332,16 @@ impl OutboundContext {
                 Some(reason) => rejected.push(format!("{address} ({reason})")),
             }
         }
-        Err(self
-            .deny(format!(
-                "`{name}` resolves only to addresses that are not public: {}; to allow one, add an entry that names the address, such as \"{}://{}:{}\"",
-                rejected.join(", "),
-                target.scheme.as_str(),
-                rejected.first().and_then(|r| r.split(' ').next()).unwrap_or(""),
-                target.port
-            ))
-            .await)
+        Err(AddressError::Refused(format!(
+            "`{name}` resolves only to addresses that are not public: {}; to allow one, add an entry that names the address, such as \"{}://{}:{}\"",
+            rejected.join(", "),
+            target.scheme.as_str(),
+            rejected
+                .first()
+                .and_then(|r| r.split(' ').next())
+                .unwrap_or(""),
+            target.port
+        )))
     }
 
     fn address_refusal(&self, address: IpAddr, port: u16) -> Option<&'static str> {
@@ -442,6 +450,46 @@ impl OutboundContext {
             })
             .await;
     }
+}
+
+/// Why [`OutboundContext::check_url`] found that a request would fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckFailure {
+    /// The URL does not parse.
+    Invalid(String),
+    /// The policy would deny the request; the text names the fix.
+    Denied(String),
+    /// The host name did not resolve.
+    Lookup(String),
+}
+
+/// Outcome of resolving a target that yields no usable address.
+enum AddressError {
+    /// The lookup failed or timed out.
+    Lookup(HttpError),
+    /// Every address is refused by the policy; the text names the fix.
+    Refused(String),
+}
+
+/// Splits a request URI into the parts the policy decides on, or returns
+/// why the URI cannot be sent.
+fn parse_target(uri: &http::Uri, method: &http::Method) -> Result<Target, String> {
+    let scheme_text = uri.scheme_str().unwrap_or("https");
+    let Some(scheme) = Scheme::parse(scheme_text) else {
+        return Err(format!(
+            "the scheme `{scheme_text}` is not supported: use http or https"
+        ));
+    };
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or("");
+    let host = parse_request_host(authority, scheme)?;
+    let port = uri.port_u16().unwrap_or(scheme.default_port());
+    Ok(Target {
+        scheme,
+        host,
+        port,
+        path: uri.path().to_owned(),
+        method: method.to_string(),
+    })
 }
 
 /// Status, `Content-Length` and error text of a finished exchange.
