@@ -1,8 +1,11 @@
 //! The compiled-component cache: a restarted runtime loads the compiled
-//! code from disk instead of compiling the component again.
+//! code from disk instead of compiling the component again. The Python and
+//! JavaScript components (12 to 22 MB, seconds to compile) are checked too;
+//! `cargo bench -p moat-tests --bench per_run` measures both load times.
 
 use moat_runtime::manifest::ComponentKind;
 use moat_runtime::{Manifest, Runtime, RuntimeConfig};
+use moat_tests::script_components::{js_component, python_component};
 use std::path::Path;
 
 fn cached_files(dir: &Path) -> Vec<std::path::PathBuf> {
@@ -50,23 +53,41 @@ fn settled_files(dir: &Path) -> Vec<std::path::PathBuf> {
     previous
 }
 
-fn register_in_fresh_runtime(cache: &Path, wasm: &[u8]) {
+fn register_in_fresh_runtime(cache: &Path, name: &str, wasm: &[u8]) {
     let config = RuntimeConfig {
         cache_dir: Some(cache.to_owned()),
         ..RuntimeConfig::default()
     };
     let runtime = Runtime::new(config).expect("runtime");
-    let manifest = Manifest::parse(&moat_tests::manifest("noop", ComponentKind::Playbook, ""))
+    let manifest = Manifest::parse(&moat_tests::manifest(name, ComponentKind::Playbook, ""))
         .expect("manifest");
-    runtime.register(manifest, wasm).expect("noop registers");
+    runtime
+        .register(manifest, wasm)
+        .unwrap_or_else(|error| panic!("{name} does not register: {error}"));
 }
 
 #[test]
-fn restart_reuses_compiled_component() {
-    let wasm = moat_tests::wasm_bytes("noop");
+fn restart_reuses_compiled_rust_component() {
+    assert_restart_reuses_cache("noop", &moat_tests::wasm_bytes("noop"));
+}
+
+#[test]
+fn restart_reuses_compiled_python_component() {
+    assert_restart_reuses_cache("python-probe", &python_component("python-probe"));
+}
+
+#[test]
+fn restart_reuses_compiled_js_component() {
+    assert_restart_reuses_cache("js-probe", &js_component("js-probe"));
+}
+
+/// Registers `wasm` in two runtimes one after the other, as a server and
+/// its restart would, and checks that the second wrote nothing new to the
+/// shared cache.
+fn assert_restart_reuses_cache(name: &str, wasm: &[u8]) {
     let cache = tempfile::tempdir().expect("temporary folder");
 
-    register_in_fresh_runtime(cache.path(), &wasm);
+    register_in_fresh_runtime(cache.path(), name, wasm);
     let after_first = settled_files(cache.path());
     assert!(
         !after_first.is_empty(),
@@ -77,7 +98,7 @@ fn restart_reuses_compiled_component() {
         .map(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
         .collect::<Vec<_>>();
 
-    register_in_fresh_runtime(cache.path(), &wasm);
+    register_in_fresh_runtime(cache.path(), name, wasm);
     let after_second = settled_files(cache.path());
     assert_eq!(
         after_second, after_first,
