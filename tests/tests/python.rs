@@ -377,3 +377,77 @@ async fn python_sdk_host_calls() {
     assert!(!run.events_text().contains(TOKEN), "{}", run.events_text());
     assert_events_contain(&run, "guest_log", &["exercising the SDK"]);
 }
+
+#[tokio::test]
+async fn python_secret_read_not_granted() {
+    let harness = harness_with(PROBE, "[grants.secrets.token]\nread = false\n").await;
+    harness.put_secret("token", "python-probe-secret").await;
+
+    let run = harness
+        .run(PROBE, json!({ "action": "secret", "name": "token" }))
+        .await;
+
+    let data = &run.output().data;
+    assert_eq!(data["error_class"], "DeniedError", "{data}");
+    let message = data["message"].as_str().unwrap_or("");
+    assert!(message.contains("read = true"), "{message}");
+    assert!(!data.to_string().contains("python-probe-secret"), "{data}");
+    assert_events_contain(&run, "denied", &["token"]);
+}
+
+/// Registers the Rust `probe-connector` as `echo-connector` beside the
+/// Python probe, which gets `grants`.
+async fn probe_with_connector(grants: &str) -> Harness {
+    let harness = harness_with(PROBE, grants).await;
+    harness
+        .register(
+            &manifest("echo-connector", ComponentKind::Connector, ""),
+            "probe-connector",
+        )
+        .await
+        .expect("probe-connector registers");
+    harness
+}
+
+fn echo_call() -> Value {
+    json!({
+        "action": "connector",
+        "connector": "echo-connector",
+        "call": "echo",
+        "input": { "value": 7 },
+    })
+}
+
+#[tokio::test]
+async fn python_connector_granted_is_called() {
+    let harness = probe_with_connector("[grants]\nconnectors = [\"echo-connector\"]\n").await;
+    let run = harness.run(PROBE, echo_call()).await;
+    let data = &run.output().data;
+    assert_eq!(data["output"], json!({ "value": 7 }), "{data}");
+    assert_eq!(
+        run.events_of("connector_call").len(),
+        1,
+        "{}",
+        run.events_text()
+    );
+}
+
+#[tokio::test]
+async fn python_connector_not_granted_is_denied() {
+    let harness = probe_with_connector("[grants]\n").await;
+    let run = harness.run(PROBE, echo_call()).await;
+    let data = &run.output().data;
+    assert_eq!(data["error_class"], "DeniedError", "{data}");
+    assert!(
+        data["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("connectors"),
+        "{data}"
+    );
+    assert!(
+        run.events_of("connector_call").is_empty(),
+        "{}",
+        run.events_text()
+    );
+}

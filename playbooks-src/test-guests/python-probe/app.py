@@ -8,6 +8,10 @@
 - `{"action": "sdk"}` reads config `greeting` and secret `token`, writes
   and reads back state key `counter`, and calls connector `absent`, and
   returns what each call returned or the class of the error it raised.
+- `{"action": "secret", "name": ...}` reads one secret, and
+  `{"action": "connector", "connector": ..., "call": ..., "input": ...}`
+  runs one connector action. Both return the result, or the class, kind
+  and message of the `MoatError` raised.
 """
 
 import moat_sdk as moat
@@ -23,7 +27,27 @@ def run(trigger: moat.Trigger):
         return "http", send(request)
     if action == "sdk":
         return "sdk", exercise_sdk()
-    raise moat.InvalidError(f"unknown action {action!r}; expected spin, http or sdk")
+    if action == "secret":
+        return "secret", report_errors(lambda: {"value": moat.secrets.get(request["name"])})
+    if action == "connector":
+        return "connector", report_errors(lambda: call_connector(request))
+    raise moat.InvalidError(
+        f"unknown action {action!r}; expected spin, http, sdk, secret or connector"
+    )
+
+
+def call_connector(request: dict) -> dict:
+    output = moat.connectors.invoke_json(
+        request["connector"], request["call"], request.get("input", {})
+    )
+    return {"output": output}
+
+
+def report_errors(call) -> dict:
+    try:
+        return call()
+    except moat.MoatError as error:
+        return {"error_class": type(error).__name__, "kind": error.kind, "message": error.message}
 
 
 def exercise_sdk() -> dict:
