@@ -14,10 +14,17 @@ from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from componentize_py_types import Err
-from wit_world.imports import outgoing_handler, streams
+from wit_world.imports import http_policy, outgoing_handler, streams
 from wit_world.imports import wasi_http_types as wasi
 
-from .errors import DeniedError, InvalidError, LimitExceededError, MoatError, UpstreamError
+from .errors import (
+    DeniedError,
+    InvalidError,
+    LimitExceededError,
+    MoatError,
+    UpstreamError,
+    call_host,
+)
 
 # Start of an `internal-error` message with which the Moat host reports
 # that its outbound policy rejected a request.
@@ -92,6 +99,15 @@ def error_from_code(target: str, code) -> MoatError:
             return LimitExceededError(f"{target}: {message[len(LIMIT_EXCEEDED_PREFIX):]}")
         return UpstreamError(f"{target} failed: {message}")
     return UpstreamError(f"{target} failed: {code!r}")
+
+
+def check(url: str) -> None:
+    """Check a request to `url` against the outbound policy without sending it.
+
+    Raises the `DeniedError` a request would get, whose message names the
+    manifest line that would allow it.
+    """
+    call_host(http_policy.check, url)
 
 
 def get(url: str, headers: Optional[Dict[str, str]] = None) -> Response:

@@ -451,3 +451,41 @@ async fn python_connector_not_granted_is_denied() {
         run.events_text()
     );
 }
+
+#[tokio::test]
+async fn python_policy_check_sends_nothing() {
+    let upstream = FakeUpstream::ok().await;
+    let other = FakeUpstream::ok().await;
+    let harness = harness_with(PROBE, &allowed_host(&other.origin())).await;
+
+    let allowed = harness
+        .run(
+            PROBE,
+            json!({ "action": "check", "url": format!("{}/x", other.origin()) }),
+        )
+        .await;
+    let denied = harness
+        .run(
+            PROBE,
+            json!({ "action": "check", "url": format!("{}/x", upstream.origin()) }),
+        )
+        .await;
+
+    assert_eq!(allowed.output().data, json!({ "allowed": true }));
+    let data = &denied.output().data;
+    assert_eq!(data["error_class"], "DeniedError", "{data}");
+    assert!(
+        data["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("allowed_outbound_hosts"),
+        "{data}"
+    );
+    assert!(upstream.requests().is_empty());
+    assert!(other.requests().is_empty());
+    assert!(
+        denied.events_of("denied").is_empty(),
+        "{}",
+        denied.events_text()
+    );
+}

@@ -8,6 +8,8 @@
 - `{"action": "sdk"}` reads config `greeting` and secret `token`, writes
   and reads back state key `counter`, and calls connector `absent`, and
   returns what each call returned or the class of the error it raised.
+- `{"action": "check", "url": ...}` checks a URL against the outbound
+  policy without sending anything.
 - `{"action": "secret", "name": ...}` reads one secret, and
   `{"action": "connector", "connector": ..., "call": ..., "input": ...}`
   runs one connector action. Both return the result, or the class, kind
@@ -31,8 +33,10 @@ def run(trigger: moat.Trigger):
         return "secret", report_errors(lambda: {"value": moat.secrets.get(request["name"])})
     if action == "connector":
         return "connector", report_errors(lambda: call_connector(request))
+    if action == "check":
+        return "check", report_errors(lambda: moat.http.check(request["url"]) or {"allowed": True})
     raise moat.InvalidError(
-        f"unknown action {action!r}; expected spin, http, sdk, secret or connector"
+        f"unknown action {action!r}; expected spin, http, sdk, check, secret or connector"
     )
 
 

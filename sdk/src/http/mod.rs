@@ -32,6 +32,13 @@ pub use response::Response;
 
 use crate::Error;
 
+/// Checks a request to `url` against the host's outbound policy without
+/// sending anything. Returns the `denied` error a request would get, which
+/// names the manifest line that would allow it.
+pub fn check(url: &str) -> Result<(), Error> {
+    crate::bindings::moat::platform::http_policy::check(url)
+}
+
 /// Sends a `GET` request to `url` with no extra headers.
 pub fn get(url: &str) -> Result<Response, Error> {
     Request::new("GET", url).send()
