@@ -3,9 +3,10 @@
 # playbooks-src/test-guests/ (a folder with an app.py) into
 # playbooks-src/target/python/<name>.wasm.
 #
-# Each component is built by componentize-py for the `moat:python/playbook`
-# world in wit/python/python.wit, with the SDK in sdk-python/ on the Python
-# path.
+# Each component is built by componentize-py with the SDK in sdk-python/
+# on the Python path. A folder whose moat.toml says `kind = "connector"` is
+# built for the `moat:python/connector` world in wit/python/python.wit,
+# and every other folder for `moat:python/playbook`.
 # componentize-py 0.25 links a wasi-libc that imports wasi:sockets, which
 # Moat rejects, so the socket-deny component (playbooks-src/python/
 # socket-deny) is plugged into those imports with `wasm-tools compose`.
@@ -58,6 +59,10 @@ for app in playbooks-src/python/*/app.py playbooks-src/test-guests/*/app.py; do
     app_dir=$(dirname "$app")
     name=$(basename "$app_dir" | tr '-' '_')
     output="$out_dir/$name.wasm"
+    world="moat:python/playbook@0.1.0"
+    if [ -f "$app_dir/moat.toml" ] && grep -Eq '^kind *= *"connector"' "$app_dir/moat.toml"; then
+        world="moat:python/connector@0.1.0"
+    fi
 
     if [ -f "$output" ] && [ -z "$(find "$app_dir" sdk-python wit "$socket_deny" \
             -newer "$output" -type f -print -quit)" ]; then
@@ -65,10 +70,10 @@ for app in playbooks-src/python/*/app.py playbooks-src/test-guests/*/app.py; do
         continue
     fi
 
-    step "componentize-py: $app_dir -> $output"
+    step "componentize-py: $app_dir -> $output ($world)"
     started=$(date +%s)
     componentize-py --wit-path wit --wit-path wit/python \
-        --world moat:python/playbook@0.1.0 componentize app \
+        --world "$world" componentize app \
         --python-path "$app_dir" --python-path sdk-python \
         --output "$out_dir/$name.unplugged.wasm" \
         || fail "componentize-py could not build $app_dir"

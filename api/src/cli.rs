@@ -1,5 +1,6 @@
 //! Command-line interface of the `moat` binary.
 
+use crate::project::Language;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -21,6 +22,13 @@ pub enum Command {
     Worker(WorkerArgs),
     /// Run one playbook locally: execution log on stderr, result on stdout.
     Run(RunArgs),
+    /// Create a playbook or connector project in a new folder.
+    New(NewArgs),
+    /// Build a project into a component and check it against the world of
+    /// its manifest's kind.
+    Build(BuildArgs),
+    /// Build a project and run each test case in its `tests/` folder.
+    Test(TestArgs),
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -90,6 +98,49 @@ pub struct RunArgs {
     /// found without this.
     #[arg(long = "connector", value_name = "MANIFEST")]
     pub connectors: Vec<PathBuf>,
+}
+
+/// Location of the Moat source folder, shared by the project commands.
+#[derive(Debug, Args)]
+pub struct MoatHomeArgs {
+    /// Moat source folder that provides `wit/`, the SDKs and the build
+    /// helpers; defaults to the checkout this binary was built from.
+    #[arg(long, env = "MOAT_HOME", value_name = "DIR")]
+    pub moat_home: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Name of the component and of the folder created for it: 1 to 64
+    /// lower-case letters, digits, `-` or `_`, starting with a letter.
+    pub name: String,
+    /// Language of the project.
+    #[arg(long, value_enum)]
+    pub lang: Language,
+    /// Create a connector instead of a playbook.
+    #[arg(long)]
+    pub connector: bool,
+    #[command(flatten)]
+    pub home: MoatHomeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Project folder, with a `moat.toml` and a `Cargo.toml`, `app.py` or
+    /// `app.js`.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub home: MoatHomeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Project folder; its `tests/*.json` files are the test cases.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub home: MoatHomeArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,17 +3,13 @@
 use crate::catalog;
 use crate::cli::RunArgs;
 use crate::ingest;
+use crate::local_services::LocalServices;
 use crate::state::AppState;
 use crate::store::{SecretKey, Store};
 use crate::worker;
 use anyhow::{Context, bail};
-use async_trait::async_trait;
-use moat_runtime::events::RunEvent;
 use moat_runtime::manifest::{MANIFEST_FILE, Manifest};
-use moat_runtime::model::{
-    Actor, CaseInfo, CaseRequest, CaseStatus, Indicator, Observable, Severity, Trigger,
-};
-use moat_runtime::services::{HostServices, ServiceError};
+use moat_runtime::model::Trigger;
 use moat_runtime::{RunRequest, Runtime, RuntimeConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +29,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<bool> {
     }
 
     let runtime = Runtime::new(RuntimeConfig::default())?;
-    for connector in connector_manifests(&args)? {
+    for connector in connector_manifests(&args.manifest, &args.connectors)? {
         catalog::load(&runtime, Some(&store), &connector).await?;
     }
     let playbook = catalog::load(&runtime, Some(&store), &args.manifest).await?;
@@ -48,17 +44,22 @@ pub async fn run(args: RunArgs) -> anyhow::Result<bool> {
         run_id: "local".to_owned(),
         playbook: playbook.manifest.name.clone(),
         trigger,
-        services: Arc::new(PrintingServices { store }),
+        services: Arc::new(LocalServices::printing(store)),
     };
     let report = runtime.run_playbook(request).await;
     print_result(&report)
 }
 
-fn connector_manifests(args: &RunArgs) -> anyhow::Result<Vec<PathBuf>> {
-    let manifest = Manifest::from_file(&args.manifest)?;
-    let mut found = args.connectors.clone();
-    let folder = args
-        .manifest
+/// Returns `extra` followed by the manifests of the connectors that the
+/// playbook at `manifest_path` is granted and that sit in sibling folders
+/// named after them.
+pub(crate) fn connector_manifests(
+    manifest_path: &Path,
+    extra: &[PathBuf],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let manifest = Manifest::from_file(manifest_path)?;
+    let mut found = extra.to_vec();
+    let folder = manifest_path
         .parent()
         .and_then(Path::parent)
         .unwrap_or(Path::new("."));
@@ -81,11 +82,23 @@ async fn read_trigger(state: &AppState, args: &RunArgs) -> anyhow::Result<Trigge
         return Ok(Trigger::Manual(text));
     }
 
-    let report = ingest::ingest(state, &body)
+    let label = format!("--input {}", args.input.display());
+    alert_trigger(state, &body, &label).await
+}
+
+/// Stores the first alert record of `body` as an alert would be ingested,
+/// and returns it as a run trigger. `label` names the body's origin in
+/// errors, such as `--input alert.json`.
+pub(crate) async fn alert_trigger(
+    state: &AppState,
+    body: &[u8],
+    label: &str,
+) -> anyhow::Result<Trigger> {
+    let report = ingest::ingest(state, body)
         .await
-        .map_err(|error| anyhow::anyhow!("{error}"))?;
+        .map_err(|error| anyhow::anyhow!("{label}: {error}"))?;
     let Some(first) = report.alerts.first() else {
-        bail!("--input {} contains no alert record", args.input.display());
+        bail!("{label} contains no alert record");
     };
     if first.runs.is_empty() {
         tracing::warn!(
@@ -99,7 +112,8 @@ async fn read_trigger(state: &AppState, args: &RunArgs) -> anyhow::Result<Trigge
     if report.alerts.len() > 1 {
         tracing::info!(
             records = report.alerts.len(),
-            "only the first record of --input is run"
+            input = label,
+            "only the first alert record is run"
         );
     }
     let alert = worker::alert_view(state, &first.id)
@@ -123,93 +137,4 @@ fn print_result(report: &moat_runtime::RunReport) -> anyhow::Result<bool> {
     };
     println!("{}", serde_json::to_string_pretty(&body)?);
     Ok(report.result.is_ok())
-}
-
-/// The in-memory store, with every event also printed to stderr.
-#[derive(Debug)]
-struct PrintingServices {
-    store: Store,
-}
-
-#[async_trait]
-impl HostServices for PrintingServices {
-    async fn open_or_update_case(
-        &self,
-        actor: &Actor,
-        request: CaseRequest,
-    ) -> Result<CaseInfo, ServiceError> {
-        HostServices::open_or_update_case(&self.store, actor, request).await
-    }
-    async fn get_case(&self, id: &str) -> Result<CaseInfo, ServiceError> {
-        HostServices::get_case(&self.store, id).await
-    }
-    async fn find_open_cases_by_observable(
-        &self,
-        value: &Observable,
-        limit: u32,
-    ) -> Result<Vec<CaseInfo>, ServiceError> {
-        HostServices::find_open_cases_by_observable(&self.store, value, limit).await
-    }
-    async fn add_case_note(
-        &self,
-        actor: &Actor,
-        case_id: &str,
-        body: &str,
-    ) -> Result<(), ServiceError> {
-        HostServices::add_case_note(&self.store, actor, case_id, body).await
-    }
-    async fn set_case_severity(
-        &self,
-        actor: &Actor,
-        case_id: &str,
-        severity: Severity,
-    ) -> Result<(), ServiceError> {
-        HostServices::set_case_severity(&self.store, actor, case_id, severity).await
-    }
-    async fn set_case_status(
-        &self,
-        actor: &Actor,
-        case_id: &str,
-        status: CaseStatus,
-    ) -> Result<(), ServiceError> {
-        HostServices::set_case_status(&self.store, actor, case_id, status).await
-    }
-    async fn lookup_indicators(&self, value: &Observable) -> Result<Vec<Indicator>, ServiceError> {
-        HostServices::lookup_indicators(&self.store, value).await
-    }
-    async fn add_indicator(&self, actor: &Actor, indicator: Indicator) -> Result<(), ServiceError> {
-        HostServices::add_indicator(&self.store, actor, indicator).await
-    }
-    async fn secret_value(&self, name: &str) -> Result<Option<String>, ServiceError> {
-        HostServices::secret_value(&self.store, name).await
-    }
-    async fn state_get(&self, component: &str, key: &str) -> Result<Option<Vec<u8>>, ServiceError> {
-        HostServices::state_get(&self.store, component, key).await
-    }
-    async fn state_set(
-        &self,
-        component: &str,
-        key: &str,
-        value: &[u8],
-    ) -> Result<(), ServiceError> {
-        HostServices::state_set(&self.store, component, key, value).await
-    }
-    async fn state_delete(&self, component: &str, key: &str) -> Result<(), ServiceError> {
-        HostServices::state_delete(&self.store, component, key).await
-    }
-
-    #[expect(
-        clippy::print_stderr,
-        reason = "`moat run` prints the execution log on stderr"
-    )]
-    async fn record_event(
-        &self,
-        run_id: &str,
-        seq: u64,
-        event: &RunEvent,
-    ) -> Result<(), ServiceError> {
-        eprintln!("{}", serde_json::json!({ "seq": seq, "event": event }));
-        let _ = run_id;
-        Ok(())
-    }
 }

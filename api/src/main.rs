@@ -8,8 +8,9 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    init_tracing();
-    match run(Cli::parse()).await {
+    let cli = Cli::parse();
+    init_tracing(default_log_filter(&cli.command));
+    match run(cli).await {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(error) => {
@@ -24,6 +25,9 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Serve(args) => moat::serve::serve(args).await.map(|()| true),
         Command::Worker(args) => moat::serve::worker(args).await.map(|()| true),
         Command::Run(args) => moat::local_run::run(args).await,
+        Command::New(args) => moat::project::new::run(args),
+        Command::Build(args) => moat::project::build::run(args).await,
+        Command::Test(args) => moat::project::test_run::run(args).await,
         Command::Token {
             command:
                 TokenCommand::Create {
@@ -54,9 +58,20 @@ fn report(error: &anyhow::Error) {
     eprintln!("error: {error:#}");
 }
 
-/// Logs go to stderr; `RUST_LOG` sets the filter (default `info`).
-fn init_tracing() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// Returns the log filter used when `RUST_LOG` is unset: `warn` for the
+/// project commands, whose report is their stdout, else `info`.
+fn default_log_filter(command: &Command) -> &'static str {
+    match command {
+        Command::New(_) | Command::Build(_) | Command::Test(_) => "warn",
+        _ => "info",
+    }
+}
+
+/// Sends logs to stderr. `RUST_LOG` sets the filter, and `default_filter`
+/// applies when it is unset.
+fn init_tracing(default_filter: &str) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -5,8 +5,12 @@ A host call that fails raises the matching class, and a playbook that
 raises one of them ends its run with that error kind.
 """
 
+import traceback
+
 from componentize_py_types import Err
 from wit_world.imports import moat_platform_types as wit
+
+from . import log
 
 
 class MoatError(Exception):
@@ -85,3 +89,17 @@ def call_host(function, *args):
         return function(*args)
     except Err as error:
         raise from_wit(error.value) from None
+
+
+def to_wit_error(error: Exception, origin: str):
+    """Return the WIT `error` value for an exception that guest code raised.
+
+    A `MoatError` keeps its kind. Any other exception is logged with its
+    traceback and becomes an `internal` error naming `origin` and the
+    exception. Call it inside the `except` block, so that the traceback is
+    the current one.
+    """
+    if isinstance(error, MoatError):
+        return error.to_wit()
+    log.error(traceback.format_exc())
+    return InternalError(f"{origin} raised {type(error).__name__}: {error}").to_wit()

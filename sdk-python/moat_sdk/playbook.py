@@ -1,14 +1,12 @@
 """Export glue: turns a Python function into the `run` export of a playbook."""
 
 import json
-import traceback
 from typing import Any, Callable
 
 from componentize_py_types import Err
 from wit_world.imports.moat_platform_types import RunOutput
 
-from . import log
-from .errors import InternalError, MoatError
+from .errors import to_wit_error
 from .types import Trigger
 
 
@@ -26,11 +24,7 @@ def export(run: Callable[[Trigger], Any]):
             try:
                 summary, data = run(Trigger.from_wit(trigger))
                 return RunOutput(summary=summary, data=json.dumps(data))
-            except MoatError as error:
-                raise Err(error.to_wit()) from None
-            except Exception as error:  # noqa: BLE001 - reported to the host below
-                log.error(traceback.format_exc())
-                failure = InternalError(f"the playbook raised {type(error).__name__}: {error}")
-                raise Err(failure.to_wit()) from None
+            except Exception as error:  # noqa: BLE001 - converted for the host
+                raise Err(to_wit_error(error, "the playbook")) from None
 
     return WitWorld
