@@ -44,6 +44,19 @@ pub struct RunRequest {
     pub services: Arc<dyn HostServices>,
 }
 
+/// A request to run one connector action directly, as `moat test` does,
+/// rather than from a playbook.
+#[derive(Debug, Clone)]
+pub struct ConnectorRequest {
+    /// Id under which the call's events are recorded.
+    pub run_id: String,
+    pub connector: String,
+    pub action: String,
+    /// JSON text.
+    pub input: String,
+    pub services: Arc<dyn HostServices>,
+}
+
 /// Trap raised by the epoch callback once a call passes its deadline.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -124,6 +137,30 @@ impl Runtime {
         report
     }
 
+    /// Runs one connector action in a fresh instance, with the connector's
+    /// own grants and limits, and returns the JSON text it returned. Events
+    /// are recorded through `request.services` under `request.run_id`.
+    pub async fn invoke_connector(&self, request: ConnectorRequest) -> Result<String, RunFailure> {
+        let component = self.connector_component(&request.connector)?;
+        let events = Arc::new(EventLog::new(
+            &request.run_id,
+            request.services.clone(),
+            SecretMasker::default(),
+            component.manifest.limits.max_log_bytes,
+        ));
+
+        let actor = Actor::Run {
+            run_id: request.run_id.clone(),
+            component: component.manifest.name.clone(),
+        };
+        let call = self.call_context(component, actor, request.services, events, 0, None);
+        let invocation = Invocation::Connector {
+            action: request.action,
+            input: request.input,
+        };
+        connector_result(self.execute(call, invocation).await)
+    }
+
     /// Calls `action` of connector `name` on behalf of the caller in
     /// `parent`, in the connector's own sandbox with its own grants.
     pub(crate) async fn call_connector(
@@ -133,18 +170,7 @@ impl Runtime {
         action: String,
         input: String,
     ) -> Result<String, RunFailure> {
-        let Some(component) = self.component(name) else {
-            return Err(RunFailure::new(
-                "not-found",
-                format!("connector `{name}` is not registered"),
-            ));
-        };
-        if !matches!(component.entry, Entry::Connector(_)) {
-            return Err(RunFailure::new(
-                "invalid",
-                format!("`{name}` is a playbook, not a connector"),
-            ));
-        }
+        let component = self.connector_component(name)?;
 
         let actor = Actor::Run {
             run_id: parent.events.run_id().to_owned(),
@@ -158,18 +184,26 @@ impl Runtime {
             parent.depth + 1,
             Some(parent.deadline.clone()),
         );
-        match self
-            .execute(call, Invocation::Connector { action, input })
-            .await
-            .result
-        {
-            Ok(Completed::Connector(output)) => Ok(output),
-            Ok(Completed::Run(_)) => Err(RunFailure::new(
-                "internal",
-                "connector returned a playbook result",
-            )),
-            Err(failure) => Err(failure),
+        connector_result(
+            self.execute(call, Invocation::Connector { action, input })
+                .await,
+        )
+    }
+
+    fn connector_component(&self, name: &str) -> Result<Arc<LoadedComponent>, RunFailure> {
+        let Some(component) = self.component(name) else {
+            return Err(RunFailure::new(
+                "not-found",
+                format!("connector `{name}` is not registered"),
+            ));
+        };
+        if !matches!(component.entry, Entry::Connector(_)) {
+            return Err(RunFailure::new(
+                "invalid",
+                format!("`{name}` is a playbook, not a connector"),
+            ));
         }
+        Ok(component)
     }
 
     fn call_context(
@@ -371,6 +405,17 @@ async fn invoke(
             "invalid",
             "the component does not export the called world",
         ))),
+    }
+}
+
+fn connector_result(report: CallReport) -> Result<String, RunFailure> {
+    match report.result {
+        Ok(Completed::Connector(output)) => Ok(output),
+        Ok(Completed::Run(_)) => Err(RunFailure::new(
+            "internal",
+            "connector returned a playbook result",
+        )),
+        Err(failure) => Err(failure),
     }
 }
 

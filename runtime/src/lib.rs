@@ -33,5 +33,5 @@ pub mod store_state;
 
 pub use engine::{Runtime, RuntimeConfig};
 pub use error::RunFailure;
-pub use execute::{RunOutput, RunReport, RunRequest};
+pub use execute::{ConnectorRequest, RunOutput, RunReport, RunRequest};
 pub use manifest::Manifest;

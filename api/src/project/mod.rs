@@ -10,7 +10,6 @@ pub mod build;
 mod build_js;
 mod build_python;
 mod build_rust;
-mod connector_call;
 pub mod home;
 mod json_subset;
 mod lang;

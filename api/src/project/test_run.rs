@@ -2,7 +2,6 @@
 //! the runtime, on a fresh in-memory database per case.
 
 use super::build::{self, Built};
-use super::connector_call::ConnectorCaller;
 use super::home::MoatHome;
 use super::json_subset::{first_difference, show};
 use super::test_case::{self, CaseTrigger, Expectation, PlaybookExpect, TestCase};
@@ -17,7 +16,7 @@ use moat_runtime::error::RunFailure;
 use moat_runtime::execute::RunOutput;
 use moat_runtime::manifest::ComponentKind;
 use moat_runtime::model::Trigger;
-use moat_runtime::{RunRequest, Runtime};
+use moat_runtime::{ConnectorRequest, RunRequest, Runtime};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
@@ -30,7 +29,7 @@ const RUN_ID: &str = "test";
 /// What the cases call: a playbook, or a connector's actions.
 enum Subject {
     Playbook { name: String },
-    Connector(ConnectorCaller),
+    Connector { name: String },
 }
 
 /// Result of one case. `Err` contains the first difference from the
@@ -81,11 +80,9 @@ async fn subject(runtime: &Runtime, built: &Built) -> anyhow::Result<Subject> {
                 name: manifest.name.clone(),
             })
         }
-        ComponentKind::Connector => {
-            let wasm = std::fs::read(&built.wasm_path)?;
-            let caller = ConnectorCaller::new(runtime, &built.component, wasm).await?;
-            Ok(Subject::Connector(caller))
-        }
+        ComponentKind::Connector => Ok(Subject::Connector {
+            name: manifest.name.clone(),
+        }),
     }
 }
 
@@ -147,15 +144,21 @@ async fn run_case(
             check_playbook(&expect, &report.result)
         }
         (
-            Subject::Connector(caller),
+            Subject::Connector { name },
             TestCase::Connector {
                 action,
                 input,
                 expect,
             },
         ) => {
-            let result = caller.invoke(services, &action, &input.to_string()).await;
-            check_connector(&expect, result)
+            let request = ConnectorRequest {
+                run_id: RUN_ID.to_owned(),
+                connector: name.clone(),
+                action,
+                input: input.to_string(),
+                services,
+            };
+            check_connector(&expect, runtime.invoke_connector(request).await)
         }
         _ => Err("the case does not match the component's kind".to_owned()),
     }
