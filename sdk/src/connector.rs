@@ -96,9 +96,10 @@ pub fn to_output<T: Serialize + ?Sized>(output: &T) -> Result<String, Error> {
     crate::json::to_json(output)
 }
 
-/// Returns the `invalid` error for an action this connector does not have.
+/// Returns the `not-found` error for an action this connector does not
+/// have, the kind the `connectors` interface documents for it.
 pub fn unknown_action(action: &str, known: &[&str]) -> Error {
-    Error::invalid(format!(
+    Error::not_found(format!(
         "unknown action `{action}`: this connector offers {}",
         known.join(", ")
     ))

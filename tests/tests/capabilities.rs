@@ -512,6 +512,23 @@ async fn connector_call_with_grant_succeeds() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn connector_unknown_action_is_not_found() {
+    let harness = Harness::new().await;
+    register_connector(&harness, "").await;
+    register_probe(
+        &harness,
+        &format!("[grants]\nconnectors = [\"{CONNECTOR}\"]\n"),
+    )
+    .await;
+
+    let run = harness
+        .run(PROBE, connector_input("explode", json!({})))
+        .await;
+
+    assert_failure(&run, "not-found", &["unknown action `explode`", "echo"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn connector_call_without_grant_is_denied() {
     let harness = Harness::new().await;
     register_connector(&harness, "").await;
