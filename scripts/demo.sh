@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds Moat and the example playbooks (Rust, Python and JavaScript),
-# starts `moat serve` on a fresh SQLite file, posts the bundled real alerts
-# and a user-reported phishing e-mail, waits for the runs and prints the
-# resulting cases and what the stand-in EDR and chat received. Everything
-# listens on 127.0.0.1 only.
+# Builds Moat and the example playbooks in Rust, Python and JavaScript, and
+# starts `moat serve` on a fresh SQLite file. Then posts the bundled real
+# alerts and a user-reported phishing e-mail, waits for the runs, and prints
+# the resulting cases and what the stand-in EDR and chat received.
+# Everything listens on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
