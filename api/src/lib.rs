@@ -8,6 +8,10 @@
 //! - [`store`]: SQLite and PostgreSQL storage;
 //! - [`worker`]: claims queued runs and executes them in the runtime;
 //! - [`catalog`]: loads manifests and components from a folder;
+//! - [`project`]: `moat new`, `moat build` and `moat test` for playbook
+//!   and connector projects in Rust, Python and JavaScript;
+//! - [`local_services`]: host services on an in-memory store, for
+//!   `moat run` and `moat test`;
 //! - [`cli`], [`serve`], [`local_run`]: the commands.
 
 pub mod auth;
