@@ -10,6 +10,7 @@ use moat_runtime::{
     Manifest, RunFailure, RunOutput, RunReport, RunRequest, Runtime, RuntimeConfig,
 };
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tempfile::TempDir;
 
 /// Component instances one test runtime may hold at once: a playbook and
@@ -34,6 +35,9 @@ pub async fn open_store() -> TestStore {
         .unwrap_or_else(|error| panic!("failed to open the SQLite store at {url}: {error:#}"));
     TestStore { store, _dir: dir }
 }
+
+/// Time allowed past a deadline for the epoch tick and the teardown.
+pub const DEADLINE_SLACK: Duration = Duration::from_secs(3);
 
 /// Returns manifest text with the required fields and `body` appended, for
 /// example `"[grants]\nstate = true\n"`.
@@ -195,6 +199,32 @@ impl FinishedRun {
             .filter(|event| event.kind == kind)
             .map(|event| &event.event)
             .collect()
+    }
+
+    /// Asserts that the run failed with `timeout` naming `timeout_ms`, no
+    /// earlier than `timeout_ms` after it started and at most
+    /// [`DEADLINE_SLACK`] later, with one `limit_hit` event. `elapsed` is
+    /// the wall-clock time of the run.
+    pub fn assert_stopped_at_deadline(&self, elapsed: Duration, timeout_ms: u64) {
+        let failure = self.failure();
+        assert_eq!(failure.kind, "timeout", "{failure}");
+        assert!(failure.message.contains("timeout_ms"), "{failure}");
+
+        let deadline = Duration::from_millis(timeout_ms);
+        assert!(
+            elapsed >= deadline,
+            "the run stopped after {elapsed:?}, before its deadline"
+        );
+        assert!(
+            elapsed < deadline + DEADLINE_SLACK,
+            "the run stopped after {elapsed:?}"
+        );
+        assert_eq!(
+            self.events_of("limit_hit").len(),
+            1,
+            "{}",
+            self.events_text()
+        );
     }
 
     /// Returns every stored event as JSON, one per line, for searching and

@@ -19,7 +19,7 @@ use moat_tests::components::workspace_root;
 use moat_tests::script_components::python_component;
 use moat_tests::{FakeUpstream, FinishedRun, Harness, manifest};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Registered name of the Python playbook.
 const PLAYBOOK: &str = "phishing-triage";
@@ -31,8 +31,6 @@ const GRANTS: &str = "[grants]\ncases = \"write\"\nintel = \"read\"\n";
 const PHISHING_URL: &str = "https://ehawkerbd.com/wp/wp-admin/js/office365/auth.php";
 /// Deadline of the busy-loop run.
 const SPIN_TIMEOUT_MS: u64 = 1500;
-/// Time allowed past a deadline for the epoch tick and the teardown.
-const DEADLINE_SLACK: Duration = Duration::from_secs(3);
 
 /// Returns the text of `tests/fixtures/email/<name>`.
 fn email_fixture(name: &str) -> String {
@@ -240,18 +238,7 @@ async fn python_spin_stops_at_deadline() {
     let run = harness.run(PROBE, json!({ "action": "spin" })).await;
     let elapsed = started.elapsed();
 
-    let failure = run.failure();
-    assert_eq!(failure.kind, "timeout", "{failure}");
-    assert!(failure.message.contains("timeout_ms"), "{failure}");
-    assert!(
-        elapsed >= Duration::from_millis(SPIN_TIMEOUT_MS),
-        "the run stopped after {elapsed:?}, before its deadline"
-    );
-    assert!(
-        elapsed < Duration::from_millis(SPIN_TIMEOUT_MS) + DEADLINE_SLACK,
-        "the run stopped after {elapsed:?}"
-    );
-    assert_eq!(run.events_of("limit_hit").len(), 1, "{}", run.events_text());
+    run.assert_stopped_at_deadline(elapsed, SPIN_TIMEOUT_MS);
 }
 
 /// Returns a `[grants]` table that allows exactly `origin`.

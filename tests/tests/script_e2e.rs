@@ -110,11 +110,7 @@ async fn check_containment(client: &ApiClient, token: &str, edr: &FakeEdr, chat:
         "{messages:?}"
     );
 
-    let case_id = run["output"]["data"]["case_id"]
-        .as_str()
-        .or_else(|| run["output"]["case_id"].as_str())
-        .unwrap_or_else(|| panic!("the run output has no case id: {run}"))
-        .to_owned();
+    let case_id = case_id_of(&run);
     let case = client.get(token, &format!("/api/v1/cases/{case_id}")).await;
     assert_eq!(case["status"], "in-progress", "{case}");
     let notes = case["notes"].to_string();
@@ -153,11 +149,7 @@ async fn check_phishing_triage(client: &ApiClient, token: &str) {
     assert_eq!(run["status"], "succeeded", "{run}");
     let output = run["output"].to_string();
     assert!(output.contains(PHISHING_URL), "{output}");
-    let case_id = run["output"]["data"]["case_id"]
-        .as_str()
-        .or_else(|| run["output"]["case_id"].as_str())
-        .unwrap_or_else(|| panic!("the run output has no case id: {run}"))
-        .to_owned();
+    let case_id = case_id_of(&run);
     let case = client.get(token, &format!("/api/v1/cases/{case_id}")).await;
     assert!(case["notes"].to_string().contains(PHISHING_URL), "{case}");
     assert!(
@@ -166,6 +158,15 @@ async fn check_phishing_triage(client: &ApiClient, token: &str) {
             .is_some_and(|ids| ids.len() == 1),
         "the alert is linked: {case}"
     );
+}
+
+/// Returns the `case_id` of a finished run's output, which the API shows
+/// as the playbook's data.
+fn case_id_of(run: &Value) -> String {
+    run["output"]["case_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the run output has no case id: {run}"))
+        .to_owned()
 }
 
 /// Posts `body` to the alerts endpoint and returns the finished run of
