@@ -21,6 +21,23 @@
 //!   creates the run row the events refer to.
 //! - `SQLite, 2 event writes only`: the two `append_run_event` calls that
 //!   a `noop` run makes, without the run, to show the database's share.
+//!
+//! Two more sections measure `python-noop` (componentize-py) and `js-noop`
+//! (componentize-js), which return at once, so that a run shows the
+//! per-run cost of the language runtime. Each section first times the
+//! registration of its component into an empty compilation cache and then
+//! from that cache. Its variants run `SCRIPT_SCHEDULE` times, fewer than
+//! the `noop` ones because one run takes milliseconds:
+//! - `bare, Moat engine settings`: as above, with each imported
+//!   `moat:platform` function defined as a stub that traps. Its rows split
+//!   each run into `instantiate_async` with the new `Store`, `call_run`,
+//!   and dropping the store.
+//! - `moat, event sink`: as above.
+//! - `bare, second call_run`: a second `call_run` on an instance whose
+//!   first call has already run, to tell first-call costs from the call.
+//! - `bare, Moat settings + 16 MiB kept resident`: the bare run on an
+//!   engine whose pool keeps linear memory pages resident between
+//!   instances, to show the share of page faults and `madvise`.
 
 use anyhow::{Context, bail, ensure};
 use async_trait::async_trait;
@@ -31,17 +48,23 @@ use moat_runtime::engine::DEFAULT_MAX_INSTANCES;
 use moat_runtime::events::RunEvent;
 use moat_runtime::execute::RunRequest;
 use moat_runtime::limits::MAX_MEMORY_MB;
+use moat_runtime::manifest::ComponentKind;
 use moat_runtime::model::{
     Actor, CaseInfo, CaseRequest, CaseStatus, Indicator, Observable, Severity, Trigger,
 };
 use moat_runtime::services::{HostServices, ServiceError};
 use moat_runtime::{Manifest, Runtime, RuntimeConfig};
+use moat_tests::script_components::{js_component, python_component};
 use std::future::Future;
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, Linker, LinkerInstance, ResourceTable};
+use wasmtime::{
+    Cache, CacheConfig, Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store,
+};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
 
@@ -52,12 +75,36 @@ const WARM_UP_RUNS: usize = 200;
 const MEASURED_RUNS: usize = 2_000;
 /// Turns the variants take. `MEASURED_RUNS` must be a multiple of it.
 const ROUNDS: usize = 20;
+
+/// Run counts of the `noop` latency section.
+const RUST_SCHEDULE: Schedule = Schedule {
+    warm_up: WARM_UP_RUNS,
+    measured: MEASURED_RUNS,
+    rounds: ROUNDS,
+};
+
+/// Run counts of the Python and JavaScript sections, lower than
+/// [`RUST_SCHEDULE`] because one run takes milliseconds instead of
+/// microseconds.
+const SCRIPT_SCHEDULE: Schedule = Schedule {
+    warm_up: 50,
+    measured: 1_000,
+    rounds: 20,
+};
+
 /// Loops run at once in the throughput section. The per-run target is
 /// stated for two cores.
 const CONCURRENT_LOOPS: usize = 2;
 
-/// Versioned name of the WIT interface that declares Moat's shared types.
-const MOAT_TYPES_INTERFACE: &str = "moat:platform/types@0.1.0";
+/// Bytes of each linear memory that the `keep resident` variant keeps
+/// resident, more than the largest memory of `python-noop` and `js-noop`
+/// reached in this bench (12.3 and 9.1 MiB when measured on 2026-12-04).
+const KEEP_RESIDENT_BYTES: usize = 16 << 20;
+/// Name of the bare variant with [`KEEP_RESIDENT_BYTES`].
+const KEEP_RESIDENT_VARIANT: &str = "bare, Moat settings + 16 MiB kept resident";
+
+/// Prefix of the import names of Moat's own WIT interfaces.
+const MOAT_PACKAGE_PREFIX: &str = "moat:platform/";
 
 /// Manifest of the `noop` playbook: default limits and no grants.
 const NOOP_MANIFEST: &str = r#"
@@ -69,12 +116,28 @@ component = "noop.wasm"
 
 fn main() -> anyhow::Result<()> {
     let wasm = moat_tests::components::wasm_bytes("noop");
+    let scripts = [
+        ScriptPlaybook {
+            language: "Python",
+            name: "python-noop",
+            wasm: python_component("python-noop"),
+        },
+        ScriptPlaybook {
+            language: "JavaScript",
+            name: "js-noop",
+            wasm: js_component("js-noop"),
+        },
+    ];
     let tokio = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("failed to start the tokio runtime")?;
     let report = tokio.block_on(measure_all(wasm))?;
     print_report(&report);
+    for script in &scripts {
+        let report = tokio.block_on(measure_script(script))?;
+        print_script_report(&report);
+    }
     Ok(())
 }
 
@@ -97,7 +160,7 @@ async fn measure_all(wasm: Vec<u8>) -> anyhow::Result<Report> {
         Variant::new("moat, SQLite", sqlite_step(&moat)),
         Variant::new("SQLite, 2 event writes only", event_writes_step(&moat)),
     ];
-    let samples = measure_interleaved(&variants).await?;
+    let samples = measure_interleaved(&variants, &RUST_SCHEDULE).await?;
     let mut latencies = Vec::new();
     for (variant, times) in variants.iter().zip(samples) {
         if variant.name == "moat, SQLite" {
@@ -152,6 +215,20 @@ async fn measure_all(wasm: Vec<u8>) -> anyhow::Result<Report> {
 /// Engine settings of `moat_runtime::engine::engine_config`, copied because
 /// that function is private. Keep the two in step.
 fn moat_engine_config() -> anyhow::Result<Config> {
+    Ok(metered_config(moat_pool_config()?))
+}
+
+/// [`moat_engine_config`] with up to `bytes` of each linear memory kept
+/// resident when an instance is dropped. The pool then zeroes those bytes
+/// with `memset` instead of releasing the pages with `madvise`, so the next
+/// instance in the slot can take fewer page faults.
+fn keep_resident_config(bytes: usize) -> anyhow::Result<Config> {
+    let mut pool = moat_pool_config()?;
+    pool.linear_memory_keep_resident(bytes);
+    Ok(metered_config(pool))
+}
+
+fn moat_pool_config() -> anyhow::Result<PoolingAllocationConfig> {
     let max_instances = DEFAULT_MAX_INSTANCES;
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(max_instances)
@@ -164,14 +241,19 @@ fn moat_engine_config() -> anyhow::Result<Config> {
         .max_tables_per_component(32)
         .max_memory_size(usize::try_from(MAX_MEMORY_MB)? << 20)
         .table_elements(200_000);
+    Ok(pool)
+}
 
+/// Builds an engine configuration with `pool`, fuel and epoch interruption,
+/// as Moat's engine has.
+fn metered_config(pool: PoolingAllocationConfig) -> Config {
     let mut config = Config::new();
     config
         .wasm_component_model(true)
         .epoch_interruption(true)
         .consume_fuel(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    Ok(config)
+    config
 }
 
 fn default_pooling_config() -> Config {
@@ -241,7 +323,7 @@ impl WasiHttpHooks for RejectAllHooks {
     }
 }
 
-/// A compiled and linked `noop` outside Moat.
+/// A compiled and linked playbook outside Moat.
 struct Bare {
     engine: Engine,
     pre: PlaybookPre<BareState>,
@@ -257,13 +339,7 @@ impl Bare {
         let mut linker = Linker::<BareState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-        // `noop` imports WASI and `moat:platform/types`, which declares types
-        // only, so an empty instance satisfies it and no moat host function
-        // is needed. `define_unknown_imports_as_traps` does not work here:
-        // in wasmtime 48 it redefines the `error` resource that
-        // `wasi:io/streams` uses from `wasi:io/error`, and instantiation then
-        // fails with "mismatched resource types".
-        linker.instance(MOAT_TYPES_INTERFACE)?;
+        define_moat_stubs(&mut linker, &engine, &component)?;
         let pre = PlaybookPre::new(linker.instantiate_pre(&component)?)?;
         Ok(Bare {
             engine,
@@ -273,6 +349,44 @@ impl Bare {
     }
 
     async fn run_once(&self) -> anyhow::Result<()> {
+        let mut store = self.new_store()?;
+        let instance: Playbook = self.pre.instantiate_async(&mut store).await?;
+        call_run(&instance, &mut store).await
+    }
+
+    /// Runs the playbook once like [`Bare::run_once`], timing each part.
+    async fn run_split(&self) -> anyhow::Result<IterationTime> {
+        let started = Instant::now();
+        let mut store = self.new_store()?;
+        let instance: Playbook = self.pre.instantiate_async(&mut store).await?;
+        let instantiated = Instant::now();
+        call_run(&instance, &mut store).await?;
+        let called = Instant::now();
+        drop(store);
+        let dropped = Instant::now();
+        Ok(IterationTime {
+            setup: Duration::ZERO,
+            run: dropped - started,
+            parts: Some(BareRunParts {
+                instantiate: instantiated - started,
+                call: called - instantiated,
+                drop: dropped - called,
+            }),
+        })
+    }
+
+    /// Instantiates the playbook and calls `run` twice, and times only the
+    /// second call. The first call has already touched the memory pages
+    /// and run any initialization that the language runtime defers to its
+    /// first call, so the second shows the cost of the call itself.
+    async fn second_call(&self) -> anyhow::Result<IterationTime> {
+        let mut store = self.new_store()?;
+        let instance: Playbook = self.pre.instantiate_async(&mut store).await?;
+        call_run(&instance, &mut store).await?;
+        time_run(call_run(&instance, &mut store)).await
+    }
+
+    fn new_store(&self) -> anyhow::Result<Store<BareState>> {
         let mut store = Store::new(&self.engine, BareState::new());
         if self.metered {
             store.set_fuel(u64::MAX)?;
@@ -280,13 +394,69 @@ impl Bare {
             // reached. Moat's ticker adds one callback per 5 ms at most.
             store.set_epoch_deadline(1);
         }
-        let instance: Playbook = self.pre.instantiate_async(&mut store).await?;
-        let trigger = wit::Trigger::Manual("{}".to_owned());
-        match instance.call_run(&mut store, &trigger).await? {
-            Ok(_) => Ok(()),
-            Err(error) => bail!("noop returned an error: {error:?}"),
+        Ok(store)
+    }
+}
+
+async fn call_run(instance: &Playbook, store: &mut Store<BareState>) -> anyhow::Result<()> {
+    let trigger = wit::Trigger::Manual("{}".to_owned());
+    match instance.call_run(store, &trigger).await? {
+        Ok(_) => Ok(()),
+        Err(error) => bail!("the playbook returned an error: {error:?}"),
+    }
+}
+
+/// Defines each `moat:platform` interface that `component` imports, with
+/// every function a stub that traps when called. The `noop` playbooks call
+/// none of them, so a bare run still does no host work. An interface that
+/// declares types only, such as `types`, gets an empty instance.
+///
+/// `Linker::define_unknown_imports_as_traps` does not work here: in
+/// wasmtime 48 it redefines the `error` resource that `wasi:io/streams`
+/// uses from `wasi:io/error`, and instantiation then fails with
+/// "mismatched resource types".
+fn define_moat_stubs(
+    linker: &mut Linker<BareState>,
+    engine: &Engine,
+    component: &Component,
+) -> anyhow::Result<()> {
+    let component_type = component.component_type();
+    for (interface, import) in component_type.imports(engine) {
+        if !interface.starts_with(MOAT_PACKAGE_PREFIX) {
+            continue;
+        }
+        let ComponentItem::ComponentInstance(instance_type) = import.ty else {
+            bail!("the component imports `{interface}` as an item that is not an interface");
+        };
+        let mut instance = linker.instance(interface)?;
+        for (name, export) in instance_type.exports(engine) {
+            define_stub(&mut instance, interface, name, &export.ty)?;
         }
     }
+    Ok(())
+}
+
+fn define_stub(
+    instance: &mut LinkerInstance<'_, BareState>,
+    interface: &str,
+    name: &str,
+    item: &ComponentItem,
+) -> anyhow::Result<()> {
+    match item {
+        ComponentItem::ComponentFunc(_) => {
+            let qualified = format!("{interface}#{name}");
+            instance.func_new(name, move |_, _, _, _| {
+                wasmtime::bail!(
+                    "`{qualified}` is a stub in the bare benchmark linker and traps when called"
+                )
+            })?;
+        }
+        ComponentItem::Type(_) => {}
+        _ => bail!(
+            "`{interface}` exports `{name}`, which is neither a function nor a type, so the bare linker has no stub for it"
+        ),
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -305,6 +475,21 @@ impl EventSink {
             .lock()
             .unwrap_or_else(|poison| poison.into_inner())
             .len()
+    }
+
+    /// Returns `peak_memory_bytes` of the last `run_finished` event: the
+    /// largest size that one linear memory of that run reached.
+    fn last_peak_memory_bytes(&self) -> Option<u64> {
+        let events = self
+            .events
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        events.iter().rev().find_map(|(_, _, event)| match event {
+            RunEvent::RunFinished {
+                peak_memory_bytes, ..
+            } => Some(*peak_memory_bytes),
+            _ => None,
+        })
     }
 }
 
@@ -412,10 +597,13 @@ impl HostServices for EventSink {
     }
 }
 
-/// A Moat runtime with `noop` registered, and the services of each variant.
+/// A Moat runtime with the measured playbook registered, and the services
+/// of each variant.
 #[derive(Clone)]
 struct MoatBench {
     runtime: Runtime,
+    /// Registered name of the measured playbook.
+    playbook: &'static str,
     sink: Arc<EventSink>,
     sink_services: Arc<dyn HostServices>,
     store: MoatStore,
@@ -425,10 +613,16 @@ impl MoatBench {
     async fn new(wasm: &[u8]) -> anyhow::Result<MoatBench> {
         let runtime = Runtime::new(RuntimeConfig::default())?;
         runtime.register(Manifest::parse(NOOP_MANIFEST)?, wasm)?;
+        MoatBench::with_runtime(runtime, "noop").await
+    }
+
+    /// Wraps `runtime`, in which `playbook` is already registered.
+    async fn with_runtime(runtime: Runtime, playbook: &'static str) -> anyhow::Result<MoatBench> {
         let sink = Arc::new(EventSink::default());
         let store = MoatStore::connect_with_key("sqlite::memory:", SecretKey::generate()).await?;
         Ok(MoatBench {
             runtime,
+            playbook,
             sink_services: sink.clone(),
             sink,
             store,
@@ -442,21 +636,21 @@ impl MoatBench {
     async fn run(&self, run_id: String, services: Arc<dyn HostServices>) -> anyhow::Result<()> {
         let request = RunRequest {
             run_id,
-            playbook: "noop".to_owned(),
+            playbook: self.playbook.to_owned(),
             trigger: Trigger::Manual("{}".into()),
             services,
         };
         let report = Box::pin(self.runtime.run_playbook(request)).await;
         match report.result {
             Ok(_) => Ok(()),
-            Err(failure) => bail!("noop run failed: {failure}"),
+            Err(failure) => bail!("the run of `{}` failed: {failure}", self.playbook),
         }
     }
 
     /// Creates the run row that the SQLite variant's events refer to.
     async fn enqueue(&self) -> anyhow::Result<String> {
         let run = NewRun {
-            component: "noop".to_owned(),
+            component: self.playbook.to_owned(),
             component_version: "0.1.0".to_owned(),
             trigger_kind: TriggerKind::Manual,
             alert_id: None,
@@ -476,11 +670,24 @@ fn new_run_id() -> String {
 
 /// Times of one iteration. `run` is the part compared with bare wasmtime,
 /// and `setup` is preparation that bare wasmtime does not need, such as
-/// creating the run row.
+/// creating the run row. `parts` splits `run` of a bare run when the
+/// variant measures them.
 #[derive(Clone, Copy)]
 struct IterationTime {
     setup: Duration,
     run: Duration,
+    parts: Option<BareRunParts>,
+}
+
+/// The three parts of a bare run, which add up to its `run` time.
+#[derive(Clone, Copy)]
+struct BareRunParts {
+    /// New `Store` and `instantiate_async`.
+    instantiate: Duration,
+    call: Duration,
+    /// Dropping the store, which returns the instance's slot to the
+    /// pooling allocator and resets its memories.
+    drop: Duration,
 }
 
 type StepFuture = Pin<Box<dyn Future<Output = anyhow::Result<IterationTime>> + Send>>;
@@ -508,6 +715,7 @@ async fn time_run(
     Ok(IterationTime {
         setup: Duration::ZERO,
         run: started.elapsed(),
+        parts: None,
     })
 }
 
@@ -516,6 +724,22 @@ fn bare_step(bare: &Arc<Bare>) -> Step {
     Arc::new(move || {
         let bare = bare.clone();
         Box::pin(async move { time_run(bare.run_once()).await })
+    })
+}
+
+fn bare_split_step(bare: &Arc<Bare>) -> Step {
+    let bare = bare.clone();
+    Arc::new(move || {
+        let bare = bare.clone();
+        Box::pin(async move { bare.run_split().await })
+    })
+}
+
+fn second_call_step(bare: &Arc<Bare>) -> Step {
+    let bare = bare.clone();
+    Arc::new(move || {
+        let bare = bare.clone();
+        Box::pin(async move { bare.second_call().await })
     })
 }
 
@@ -542,6 +766,7 @@ fn sqlite_step(moat: &MoatBench) -> Step {
             Ok(IterationTime {
                 setup: enqueued - started,
                 run: enqueued.elapsed(),
+                parts: None,
             })
         })
     })
@@ -579,9 +804,155 @@ fn event_writes_step(moat: &MoatBench) -> Step {
             Ok(IterationTime {
                 setup: enqueued - started,
                 run: enqueued.elapsed(),
+                parts: None,
             })
         })
     })
+}
+
+// ---------------------------------------------------------------------------
+// Python and JavaScript
+
+/// A Python or JavaScript playbook measured in its own section.
+struct ScriptPlaybook {
+    language: &'static str,
+    /// Registered name, and the folder name under `playbooks-src/test-guests`.
+    name: &'static str,
+    wasm: Vec<u8>,
+}
+
+/// Figures of one Python or JavaScript section.
+struct ScriptReport {
+    language: &'static str,
+    name: &'static str,
+    component_bytes: usize,
+    registration: RegistrationTimes,
+    /// Largest size that one linear memory reached in the last Moat run.
+    peak_memory_bytes: u64,
+    latencies: Vec<Latency>,
+    worker_threads: usize,
+}
+
+/// Wall-clock times of `Runtime::register`, which compiles the component,
+/// checks its world and imports, and links it.
+struct RegistrationTimes {
+    /// Into an empty compilation cache folder: compiling with Cranelift,
+    /// then compressing and writing the result to the folder.
+    first: Duration,
+    /// In a new runtime on the same folder: reading and decompressing the
+    /// compiled code instead of compiling.
+    cached: Duration,
+}
+
+async fn measure_script(playbook: &ScriptPlaybook) -> anyhow::Result<ScriptReport> {
+    let cache_dir = tempfile::tempdir().context("failed to create a compilation cache folder")?;
+    let (registration, runtime) = measure_registration(playbook, cache_dir.path())?;
+    let bare_config = with_cache(moat_engine_config()?, cache_dir.path())?;
+    let bare = Arc::new(Bare::new(bare_config, &playbook.wasm, true)?);
+    let resident_config = with_cache(keep_resident_config(KEEP_RESIDENT_BYTES)?, cache_dir.path())?;
+    let resident = Arc::new(Bare::new(resident_config, &playbook.wasm, true)?);
+    let moat = MoatBench::with_runtime(runtime, playbook.name).await?;
+
+    let variants = vec![
+        Variant::new("bare, Moat engine settings", bare_split_step(&bare)),
+        Variant::new("moat, event sink", sink_step(&moat)),
+        Variant::new("bare, second call_run", second_call_step(&bare)),
+        Variant::new(KEEP_RESIDENT_VARIANT, bare_step(&resident)),
+    ];
+    let samples = measure_interleaved(&variants, &SCRIPT_SCHEDULE).await?;
+    let latencies = script_latencies(&samples)?;
+    let peak_memory_bytes = check_script_events(&moat)?;
+
+    Ok(ScriptReport {
+        language: playbook.language,
+        name: playbook.name,
+        component_bytes: playbook.wasm.len(),
+        registration,
+        peak_memory_bytes,
+        latencies,
+        worker_threads: tokio::runtime::Handle::current().metrics().num_workers(),
+    })
+}
+
+/// Checks that the event sink stored two events per Moat run of the
+/// section, and returns the peak memory of the last run.
+fn check_script_events(moat: &MoatBench) -> anyhow::Result<u64> {
+    let stored = moat.sink.len();
+    let expected = 2 * (SCRIPT_SCHEDULE.warm_up + SCRIPT_SCHEDULE.measured);
+    ensure!(
+        stored == expected,
+        "the event sink stored {stored} events for `{}`, expected {expected} (run_started and run_finished per run)",
+        moat.playbook
+    );
+    moat.sink
+        .last_peak_memory_bytes()
+        .context("the event sink stored no run_finished event")
+}
+
+/// Registers `playbook` in a runtime whose compilation cache folder
+/// `cache_dir` is empty, then in a second runtime that loads the compiled
+/// code from that folder. Returns both times and the second runtime.
+fn measure_registration(
+    playbook: &ScriptPlaybook,
+    cache_dir: &Path,
+) -> anyhow::Result<(RegistrationTimes, Runtime)> {
+    let first = time_registration(&cached_runtime(cache_dir)?, playbook)?;
+    let runtime = cached_runtime(cache_dir)?;
+    let cached = time_registration(&runtime, playbook)?;
+    Ok((RegistrationTimes { first, cached }, runtime))
+}
+
+fn cached_runtime(cache_dir: &Path) -> anyhow::Result<Runtime> {
+    Runtime::new(RuntimeConfig {
+        cache_dir: Some(cache_dir.to_owned()),
+        ..RuntimeConfig::default()
+    })
+}
+
+/// Registers `playbook` with default limits and no grants, and returns how
+/// long `Runtime::register` took.
+fn time_registration(runtime: &Runtime, playbook: &ScriptPlaybook) -> anyhow::Result<Duration> {
+    let text = moat_tests::manifest(playbook.name, ComponentKind::Playbook, "");
+    let manifest = Manifest::parse(&text)?;
+    let started = Instant::now();
+    runtime
+        .register(manifest, &playbook.wasm)
+        .with_context(|| format!("failed to register `{}`", playbook.name))?;
+    Ok(started.elapsed())
+}
+
+/// Adds a compilation cache in `cache_dir` to `config`, so that the bare
+/// engine loads the code that `Runtime::register` compiled instead of
+/// compiling the component again.
+fn with_cache(mut config: Config, cache_dir: &Path) -> anyhow::Result<Config> {
+    let mut cache = CacheConfig::new();
+    cache.with_directory(cache_dir);
+    config.cache(Some(Cache::new(cache)?));
+    Ok(config)
+}
+
+/// Turns the samples of the script section's variants, in the order
+/// [`measure_script`] lists them, into its rows: the bare run as a whole
+/// and its three parts, then each other variant.
+fn script_latencies(samples: &[Vec<IterationTime>]) -> anyhow::Result<Vec<Latency>> {
+    let [bare, moat, second_call, resident] = samples else {
+        bail!("expected the samples of 4 variants, got {}", samples.len());
+    };
+    let parts = bare
+        .iter()
+        .map(|time| time.parts.context("a bare run has no split times"))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let run_times = |times: &[IterationTime]| times.iter().map(|time| time.run).collect();
+    let part_times = |part: fn(&BareRunParts) -> Duration| parts.iter().map(part).collect();
+    Ok(vec![
+        Latency::from_samples("bare, Moat engine settings", run_times(bare)),
+        Latency::from_samples("bare, instantiate only", part_times(|p| p.instantiate)),
+        Latency::from_samples("bare, call_run only", part_times(|p| p.call)),
+        Latency::from_samples("bare, drop only", part_times(|p| p.drop)),
+        Latency::from_samples("moat, event sink", run_times(moat)),
+        Latency::from_samples("bare, second call_run", run_times(second_call)),
+        Latency::from_samples(KEEP_RESIDENT_VARIANT, run_times(resident)),
+    ])
 }
 
 // ---------------------------------------------------------------------------
@@ -610,24 +981,43 @@ impl Latency {
     }
 }
 
-/// Runs every variant `WARM_UP_RUNS` times, then `MEASURED_RUNS` times in
-/// `ROUNDS` rounds that take turns between the variants, all in one spawned
-/// task. Taking turns spreads the load of other processes on the machine
-/// over all variants alike, so the ratios stay fair when the load changes.
-async fn measure_interleaved(variants: &[Variant]) -> anyhow::Result<Vec<Vec<IterationTime>>> {
+/// Run counts of one latency section.
+struct Schedule {
+    /// Unmeasured runs of each variant before timing.
+    warm_up: usize,
+    /// Timed runs of each variant.
+    measured: usize,
+    /// Turns the variants take. `measured` must be a multiple of it.
+    rounds: usize,
+}
+
+/// Runs every variant `schedule.warm_up` times, then `schedule.measured`
+/// times in `schedule.rounds` rounds that take turns between the variants,
+/// all in one spawned task. Taking turns spreads the load of other
+/// processes on the machine over all variants alike, so the ratios stay
+/// fair when the load changes.
+async fn measure_interleaved(
+    variants: &[Variant],
+    schedule: &Schedule,
+) -> anyhow::Result<Vec<Vec<IterationTime>>> {
     let variants = variants.to_vec();
+    let Schedule {
+        warm_up,
+        measured,
+        rounds,
+    } = *schedule;
     let handle = tokio::spawn(async move {
         for variant in &variants {
-            for _ in 0..WARM_UP_RUNS {
+            for _ in 0..warm_up {
                 (variant.step)()
                     .await
                     .with_context(|| format!("variant `{}` failed", variant.name))?;
             }
         }
-        let mut samples = vec![Vec::with_capacity(MEASURED_RUNS); variants.len()];
-        for _ in 0..ROUNDS {
+        let mut samples = vec![Vec::with_capacity(measured); variants.len()];
+        for _ in 0..rounds {
             for (variant, times) in variants.iter().zip(&mut samples) {
-                for _ in 0..MEASURED_RUNS / ROUNDS {
+                for _ in 0..measured / rounds {
                     let time = (variant.step)()
                         .await
                         .with_context(|| format!("variant `{}` failed", variant.name))?;
@@ -690,24 +1080,11 @@ async fn measure_throughput(variants: &[Variant]) -> anyhow::Result<Vec<Throughp
     reason = "the benchmark's report is its standard output"
 )]
 fn print_report(report: &Report) {
-    let baseline = &report.latencies[0];
     println!(
         "\nPer-run latency of `noop`: {WARM_UP_RUNS} warm-up runs, then {MEASURED_RUNS} timed runs per variant in {ROUNDS} interleaved rounds; tokio worker threads: {}\n",
         report.worker_threads
     );
-    println!("| Variant | Mean (µs) | Median (µs) | p99 (µs) | Mean / bare | Median / bare |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for row in &report.latencies {
-        println!(
-            "| {} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
-            row.variant,
-            row.mean_us,
-            row.median_us,
-            row.p99_us,
-            row.mean_us / baseline.mean_us,
-            row.median_us / baseline.median_us,
-        );
-    }
+    print_latency_table(&report.latencies, TimeUnit::Micros);
 
     let throughput_baseline = &report.throughputs[0];
     println!(
@@ -724,4 +1101,92 @@ fn print_report(report: &Report) {
             throughput_baseline.runs_per_second / row.runs_per_second,
         );
     }
+}
+
+/// Unit of the times in a latency table.
+#[derive(Clone, Copy)]
+enum TimeUnit {
+    Micros,
+    Millis,
+}
+
+impl TimeUnit {
+    fn symbol(self) -> &'static str {
+        match self {
+            TimeUnit::Micros => "µs",
+            TimeUnit::Millis => "ms",
+        }
+    }
+
+    /// Digits printed after the decimal point.
+    fn decimals(self) -> usize {
+        match self {
+            TimeUnit::Micros => 1,
+            TimeUnit::Millis => 2,
+        }
+    }
+
+    /// Converts `micros` microseconds to this unit.
+    fn convert(self, micros: f64) -> f64 {
+        match self {
+            TimeUnit::Micros => micros,
+            TimeUnit::Millis => micros / 1e3,
+        }
+    }
+}
+
+/// Prints `latencies` as a Markdown table whose ratios divide by the first
+/// row.
+#[expect(
+    clippy::print_stdout,
+    reason = "the benchmark's report is its standard output"
+)]
+fn print_latency_table(latencies: &[Latency], unit: TimeUnit) {
+    let baseline = &latencies[0];
+    let symbol = unit.symbol();
+    let decimals = unit.decimals();
+    println!(
+        "| Variant | Mean ({symbol}) | Median ({symbol}) | p99 ({symbol}) | Mean / bare | Median / bare |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for row in latencies {
+        println!(
+            "| {} | {:.decimals$} | {:.decimals$} | {:.decimals$} | {:.2} | {:.2} |",
+            row.variant,
+            unit.convert(row.mean_us),
+            unit.convert(row.median_us),
+            unit.convert(row.p99_us),
+            row.mean_us / baseline.mean_us,
+            row.median_us / baseline.median_us,
+        );
+    }
+}
+
+#[expect(
+    clippy::print_stdout,
+    reason = "the benchmark's report is its standard output"
+)]
+fn print_script_report(report: &ScriptReport) {
+    let Schedule {
+        warm_up,
+        measured,
+        rounds,
+    } = SCRIPT_SCHEDULE;
+    println!("\n{} playbook `{}`\n", report.language, report.name);
+    println!(
+        "| Component size (bytes) | First registration, empty cache (s) | Registration from cache (ms) | Largest linear memory of a run (MiB) |"
+    );
+    println!("|---:|---:|---:|---:|");
+    println!(
+        "| {} | {:.2} | {:.1} | {:.1} |",
+        report.component_bytes,
+        report.registration.first.as_secs_f64(),
+        report.registration.cached.as_secs_f64() * 1e3,
+        report.peak_memory_bytes as f64 / f64::from(1 << 20),
+    );
+    println!(
+        "\nPer-run latency of `{}`: {warm_up} warm-up runs, then {measured} timed runs per variant in {rounds} interleaved rounds; tokio worker threads: {}\n",
+        report.name, report.worker_threads
+    );
+    print_latency_table(&report.latencies, TimeUnit::Millis);
 }
