@@ -109,8 +109,12 @@ function toWitError(error) {
 }
 
 function unexpected(error) {
-  log.error(error?.stack ?? String(error));
   const name = error?.name ?? typeof error;
   const message = error?.message ?? String(error);
-  return new InternalError(`the component threw ${name}: ${message}`);
+  log.error(error?.stack ? `${name}: ${message}\n${error.stack}` : `${name}: ${message}`);
+  // A bare `fetch` loses the host's reason for a failed request.
+  const hint = message.includes('NetworkError')
+    ? '; send requests with http.request from moat-sdk to get the reason, or see the denied events of the run'
+    : '';
+  return new InternalError(`the component threw ${name}: ${message}${hint}`);
 }

@@ -9,22 +9,41 @@ import { callHost, DeniedError, MoatError, UpstreamError } from './errors.js';
  * Sends a request with the global `fetch` and returns its `Response`.
  *
  * `fetch` reports every failed request as a network error without the
- * host's reason, so on failure this asks the host's policy about the URL:
- * a denied request throws a `DeniedError` with the host's message, which
- * names the manifest line that would allow it. Any other failure throws an
- * `UpstreamError` that names the URL.
+ * host's reason, so on failure this asks the host's policy about the URL
+ * and the secret placeholders in the headers. A denied request throws a
+ * `DeniedError` with the host's message, which names the manifest line
+ * that would allow it. Any other failure throws an `UpstreamError` that
+ * names the URL.
  */
 export async function request(url, init = {}) {
   try {
     return await fetch(url, init);
   } catch (error) {
-    throw explainFailure(String(url), error);
+    throw explainFailure(String(url?.url ?? url), headerValues(init.headers), error);
   }
 }
 
-function explainFailure(url, error) {
+// Returns the values of `headers`, given as a `Headers` object, an array of
+// [name, value] pairs or a plain object, so that the host can check the
+// secret placeholders among them.
+function headerValues(headers) {
+  if (!headers) {
+    return [];
+  }
+  if (Array.isArray(headers)) {
+    return headers.map(([, value]) => String(value));
+  }
+  if (typeof headers.forEach === 'function') {
+    const values = [];
+    headers.forEach((value) => values.push(String(value)));
+    return values;
+  }
+  return Object.values(headers).map(String);
+}
+
+function explainFailure(url, headers, error) {
   try {
-    callHost(check, url);
+    callHost(check, url, headers);
   } catch (refusal) {
     if (refusal instanceof DeniedError) {
       return new DeniedError(`request to ${url} was denied: ${refusal.message}`);

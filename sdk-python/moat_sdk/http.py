@@ -101,13 +101,14 @@ def error_from_code(target: str, code) -> MoatError:
     return UpstreamError(f"{target} failed: {code!r}")
 
 
-def check(url: str) -> None:
+def check(url: str, headers: Optional[Dict[str, str]] = None) -> None:
     """Check a request to `url` against the outbound policy without sending it.
 
-    Raises the `DeniedError` a request would get, whose message names the
-    manifest line that would allow it.
+    `{{secret.NAME}}` placeholders in the header values are checked against
+    the secret grants too. Raises the `DeniedError` a request would get,
+    whose message names the manifest line that would allow it.
     """
-    call_host(http_policy.check, url)
+    call_host(http_policy.check, url, list((headers or {}).values()))
 
 
 def get(url: str, headers: Optional[Dict[str, str]] = None) -> Response:

@@ -572,3 +572,99 @@ async fn js_http_invalid_url_is_upstream_error() {
         "{data}"
     );
 }
+
+/// Probe input that sends `GET url` with an `authorization` header that
+/// carries the placeholder of secret `token`.
+fn placeholder_request(url: &str) -> Value {
+    json!({
+        "action": "http",
+        "url": url,
+        "headers": { "authorization": "Bearer {{secret.token}}" },
+    })
+}
+
+#[tokio::test]
+async fn js_bound_placeholder_is_filled() {
+    let upstream = FakeUpstream::ok().await;
+    let origin = upstream.origin();
+    let body = format!(
+        "[grants]\nallowed_outbound_hosts = [\"{origin}\"]\n\n[grants.secrets.token]\nhosts = [\"{origin}\"]\n"
+    );
+    let harness = probe_with(&body).await;
+    harness.put_secret("token", "js-bound-secret").await;
+
+    let run = harness
+        .run(PROBE, placeholder_request(&format!("{origin}/x")))
+        .await;
+
+    assert_eq!(run.output().data["status"], 200, "{}", run.output().data);
+    let requests = upstream.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].header("authorization"),
+        Some("Bearer js-bound-secret")
+    );
+}
+
+#[tokio::test]
+async fn js_ungranted_placeholder_is_denied() {
+    let upstream = FakeUpstream::ok().await;
+    let origin = upstream.origin();
+    let harness = probe_with(&format!(
+        "[grants]\nallowed_outbound_hosts = [\"{origin}\"]\n"
+    ))
+    .await;
+    harness.put_secret("token", "js-bound-secret").await;
+
+    let run = harness
+        .run(PROBE, placeholder_request(&format!("{origin}/x")))
+        .await;
+
+    let data = &run.output().data;
+    assert_eq!(data["error_class"], "DeniedError", "{data}");
+    let message = data["message"].as_str().unwrap_or("");
+    assert!(message.contains("[grants.secrets.token]"), "{message}");
+    assert!(upstream.requests().is_empty());
+}
+
+#[tokio::test]
+async fn js_unstored_placeholder_is_denied() {
+    let upstream = FakeUpstream::ok().await;
+    let origin = upstream.origin();
+    let body = format!(
+        "[grants]\nallowed_outbound_hosts = [\"{origin}\"]\n\n[grants.secrets.token]\nhosts = [\"{origin}\"]\n"
+    );
+    let harness = probe_with(&body).await;
+
+    let run = harness
+        .run(PROBE, placeholder_request(&format!("{origin}/x")))
+        .await;
+
+    let data = &run.output().data;
+    assert_eq!(data["error_class"], "DeniedError", "{data}");
+    let message = data["message"].as_str().unwrap_or("");
+    assert!(message.contains("no stored value"), "{message}");
+    assert!(upstream.requests().is_empty());
+}
+
+#[tokio::test]
+async fn js_raw_fetch_failure_names_sdk() {
+    let upstream = FakeUpstream::ok().await;
+    let harness = probe_with("[grants]\n").await;
+
+    let url = format!("{}/x", upstream.origin());
+    let run = harness
+        .run(PROBE, json!({ "action": "raw-fetch", "url": url }))
+        .await;
+
+    let failure = run.failure();
+    assert_eq!(failure.kind, "internal", "{failure}");
+    assert!(failure.message.contains("http.request"), "{failure}");
+    assert_eq!(run.events_of("denied").len(), 1, "{}", run.events_text());
+    let logs = run.events_of("guest_log");
+    assert!(
+        logs.iter().all(|event| event["message"] != ""),
+        "an empty log line was written: {}",
+        run.events_text()
+    );
+}

@@ -4,8 +4,11 @@
 //
 // - `{"action": "spin"}` loops forever, so that tests can check that a
 //   JavaScript run stops at its deadline.
-// - `{"action": "http", "url": ..., "method": "GET", "body": "..."}` sends
-//   one request with the SDK's `fetch` wrapper and returns the status and body.
+// - `{"action": "http", "url": ..., "method": "GET", "headers": {...},
+//   "body": "..."}` sends one request with the SDK's `fetch` wrapper and
+//   returns the status and body.
+// - `{"action": "raw-fetch", "url": ...}` calls the global `fetch` without
+//   the SDK and lets any error end the run.
 // - `{"action": "secret", "name": ...}` reads a secret's value.
 // - `{"action": "connector", "connector": ..., "call": ..., "input": ...}`
 //   runs one connector action.
@@ -29,6 +32,7 @@ export const run = playbook(async ({ input }) => {
 
 const ACTIONS = {
   http: send,
+  'raw-fetch': async (input) => ({ status: (await fetch(input.url)).status }),
   secret: (input) => ({ value: secrets.get(input.name) }),
   connector: (input) => ({ output: connectors.invoke(input.connector, input.call, input.input ?? {}) }),
   case: openCase,
@@ -49,7 +53,7 @@ async function reportErrors(body) {
 async function send(request) {
   const response = await http.request(request.url, {
     method: request.method ?? 'GET',
-    headers: { 'x-probe': 'js' },
+    headers: { 'x-probe': 'js', ...(request.headers ?? {}) },
     body: request.body,
   });
   return { status: response.status, body: await response.text() };

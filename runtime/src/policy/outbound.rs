@@ -101,9 +101,9 @@ impl OutboundContext {
     /// up to the address the connection would use, and returns the
     /// reason it would be denied. Sends nothing and records no event.
     ///
-    /// The check covers the URL, the allowlist and the resolved addresses.
-    /// It does not cover secret placeholders, which depend on the headers.
-    pub async fn check_url(&self, url: &str) -> Result<(), CheckFailure> {
+    /// The check covers the URL, the allowlist, the resolved addresses and
+    /// the `{{secret.NAME}}` placeholders in `header_values`.
+    pub async fn check_url(&self, url: &str, header_values: &[String]) -> Result<(), CheckFailure> {
         let uri: http::Uri = url
             .parse()
             .map_err(|_| CheckFailure::Invalid(format!("`{url}` is not a valid URL")))?;
@@ -113,10 +113,26 @@ impl OutboundContext {
         }
 
         match self.pick_address(&target).await {
-            Ok(_) => Ok(()),
-            Err(AddressError::Refused(reason)) => Err(CheckFailure::Denied(reason)),
-            Err(AddressError::Lookup(error)) => Err(CheckFailure::Lookup(error.to_string())),
+            Ok(_) => {}
+            Err(AddressError::Refused(reason)) => return Err(CheckFailure::Denied(reason)),
+            Err(AddressError::Lookup(error)) => {
+                return Err(CheckFailure::Lookup(error.to_string()));
+            }
         }
+
+        for name in header_values
+            .iter()
+            .flat_map(|value| placeholder_names(value))
+        {
+            match self.bound_secret(&target, name).await {
+                Ok(_) => {}
+                Err(SecretError::Refused(reason)) => return Err(CheckFailure::Denied(reason)),
+                Err(SecretError::Failed(error)) => {
+                    return Err(CheckFailure::Failed(error.to_string()));
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn send(self: Arc<Self>, mut request: Request<WasiBody>) -> SendResult {
@@ -247,45 +263,10 @@ impl OutboundContext {
     }
 
     async fn secret_for(&self, target: &Target, name: &str) -> Result<String, HttpError> {
-        let Some((_, hosts)) = self
-            .secret_bindings
-            .iter()
-            .find(|(granted, _)| granted == name)
-        else {
-            return Err(self
-                .deny(format!(
-                    "secret `{name}` is not granted; add [grants.secrets.{name}] with hosts = [\"{}\"] to the moat.toml of `{}`",
-                    origin_of(target),
-                    self.component
-                ))
-                .await);
-        };
-        if hosts
-            .find(target.scheme, &target.host, target.port)
-            .is_none()
-        {
-            return Err(self
-                .deny(format!(
-                    "secret `{name}` is not bound to `{}`, so its placeholder was not filled and the request was not sent; add \"{}\" to hosts of [grants.secrets.{name}]",
-                    origin_of(target),
-                    origin_of(target)
-                ))
-                .await);
-        }
-
-        let value = match self.services.secret_value(name).await {
-            Ok(Some(value)) => value,
-            Ok(None) => {
-                return Err(self
-                    .deny(format!("secret `{name}` has no stored value; set it with `PUT /api/v1/secrets/{name}`"))
-                    .await);
-            }
-            Err(error) => {
-                tracing::error!(secret = name, error = %error, "failed to load secret");
-                return Err(HttpError::InternalError(Some(format!(
-                    "failed to load secret `{name}`"
-                ))));
-            }
+        let value = match self.bound_secret(target, name).await {
+            Ok(value) => value,
+            Err(SecretError::Refused(reason)) => return Err(self.deny(reason).await),
+            Err(SecretError::Failed(error)) => return Err(error),
         };
         self.masker.add(name, &value);
         self.events
@@ -296,6 +277,46 @@ impl OutboundContext {
             })
             .await;
         Ok(value)
+    }
+
+    /// Returns the value of secret `name` if a placeholder for it may be
+    /// filled in on a request to `target`: the secret is granted, bound to
+    /// the target and stored.
+    async fn bound_secret(&self, target: &Target, name: &str) -> Result<String, SecretError> {
+        let Some((_, hosts)) = self
+            .secret_bindings
+            .iter()
+            .find(|(granted, _)| granted == name)
+        else {
+            return Err(SecretError::Refused(format!(
+                "secret `{name}` is not granted; add [grants.secrets.{name}] with hosts = [\"{}\"] to the moat.toml of `{}`",
+                origin_of(target),
+                self.component
+            )));
+        };
+        if hosts
+            .find(target.scheme, &target.host, target.port)
+            .is_none()
+        {
+            return Err(SecretError::Refused(format!(
+                "secret `{name}` is not bound to `{}`, so its placeholder was not filled and the request was not sent; add \"{}\" to hosts of [grants.secrets.{name}]",
+                origin_of(target),
+                origin_of(target)
+            )));
+        }
+
+        match self.services.secret_value(name).await {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Err(SecretError::Refused(format!(
+                "secret `{name}` has no stored value; set it with `PUT /api/v1/secrets/{name}`, or with `--secret {name}=VALUE` for `moat run`"
+            ))),
+            Err(error) => {
+                tracing::error!(secret = name, error = %error, "failed to load secret");
+                Err(SecretError::Failed(HttpError::InternalError(Some(
+                    format!("failed to load secret `{name}`"),
+                ))))
+            }
+        }
     }
 
     /// Resolves the target's host name and returns the first address the
@@ -452,7 +473,7 @@ impl OutboundContext {
     }
 }
 
-/// Why [`OutboundContext::check_url`] found that a request would fail.
+/// Failure that [`OutboundContext::check_url`] predicts for a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CheckFailure {
     /// The URL does not parse.
@@ -461,6 +482,32 @@ pub enum CheckFailure {
     Denied(String),
     /// The host name did not resolve.
     Lookup(String),
+    /// The host failed for a reason that is not the caller's fault.
+    Failed(String),
+}
+
+/// Reason a secret placeholder cannot be filled in.
+enum SecretError {
+    /// The grant or the stored value is missing; the text names the fix.
+    Refused(String),
+    /// The secret could not be loaded.
+    Failed(HttpError),
+}
+
+/// Returns the secret names of the `{{secret.NAME}}` placeholders in `text`,
+/// in order. An unterminated placeholder is not a name.
+fn placeholder_names(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(PLACEHOLDER_START) {
+        let after = &rest[start + PLACEHOLDER_START.len()..];
+        let Some(end) = after.find(PLACEHOLDER_END) else {
+            break;
+        };
+        names.push(&after[..end]);
+        rest = &after[end + PLACEHOLDER_END.len()..];
+    }
+    names
 }
 
 /// Outcome of resolving a target that yields no usable address.

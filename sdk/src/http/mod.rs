@@ -32,11 +32,12 @@ pub use response::Response;
 
 use crate::Error;
 
-/// Checks a request to `url` against the host's outbound policy without
-/// sending anything. Returns the `denied` error a request would get, which
-/// names the manifest line that would allow it.
-pub fn check(url: &str) -> Result<(), Error> {
-    crate::bindings::moat::platform::http_policy::check(url)
+/// Checks a request to `url` with `header_values` against the host's
+/// outbound policy and secret bindings without sending anything. Returns
+/// the `denied` error a request would get, which names the manifest line
+/// that would allow it.
+pub fn check(url: &str, header_values: &[String]) -> Result<(), Error> {
+    crate::bindings::moat::platform::http_policy::check(url, header_values)
 }
 
 /// Sends a `GET` request to `url` with no extra headers.
