@@ -39,7 +39,7 @@ pub async fn load(
     let wasm_path = manifest.component_path(manifest_path);
     let wasm = std::fs::read(&wasm_path).with_context(|| {
         format!(
-            "failed to read component {} named by {}; build it first (see playbooks-src/README.md)",
+            "failed to read component {} named by {}; build it first with `moat build DIR` (the examples in playbooks-src: see playbooks-src/README.md)",
             wasm_path.display(),
             manifest_path.display()
         )

@@ -139,6 +139,9 @@ pub struct TestArgs {
     /// Project folder; its `tests/*.json` files are the test cases.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// A secret stored for every case, as `NAME=VALUE`; repeat for several.
+    #[arg(long = "secret", value_name = "NAME=VALUE")]
+    pub secrets: Vec<String>,
     #[command(flatten)]
     pub home: MoatHomeArgs,
 }

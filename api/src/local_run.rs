@@ -8,9 +8,9 @@ use crate::state::AppState;
 use crate::store::{SecretKey, Store};
 use crate::worker;
 use anyhow::{Context, bail};
+use moat_runtime::RunRequest;
 use moat_runtime::manifest::{MANIFEST_FILE, Manifest};
 use moat_runtime::model::Trigger;
-use moat_runtime::{RunRequest, Runtime, RuntimeConfig};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -18,17 +18,12 @@ use tokio::sync::Notify;
 /// Runs the playbook and prints the result; `Ok(false)` when the run failed.
 pub async fn run(args: RunArgs) -> anyhow::Result<bool> {
     let store = Store::connect_with_key("sqlite::memory:", SecretKey::generate()).await?;
-    for pair in &args.secrets {
-        let (name, value) = pair.split_once('=').with_context(|| {
-            format!(
-                "--secret `{}` must be NAME=VALUE",
-                pair.split('=').next().unwrap_or("")
-            )
-        })?;
-        store.put_secret(name, value).await?;
+    for (name, value) in parse_secrets(&args.secrets)? {
+        store.put_secret(&name, &value).await?;
     }
 
-    let runtime = Runtime::new(RuntimeConfig::default())?;
+    let manifest_dir = args.manifest.parent().unwrap_or(Path::new("."));
+    let runtime = crate::project::build::project_runtime(manifest_dir)?;
     for connector in connector_manifests(&args.manifest, &args.connectors)? {
         catalog::load(&runtime, Some(&store), &connector).await?;
     }
@@ -48,6 +43,29 @@ pub async fn run(args: RunArgs) -> anyhow::Result<bool> {
     };
     let report = runtime.run_playbook(request).await;
     print_result(&report)
+}
+
+/// Splits each `--secret NAME=VALUE` argument. The error does not repeat
+/// an argument without `=`, because it may be a value typed without its
+/// name.
+pub fn parse_secrets(pairs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    let mut secrets = Vec::new();
+    for (index, pair) in pairs.iter().enumerate() {
+        let (name, value) = pair.split_once('=').with_context(|| {
+            format!(
+                "--secret number {} has no `=`; pass it as NAME=VALUE",
+                index + 1
+            )
+        })?;
+        if name.is_empty() {
+            bail!(
+                "--secret number {} has an empty NAME; pass it as NAME=VALUE",
+                index + 1
+            );
+        }
+        secrets.push((name.to_owned(), value.to_owned()));
+    }
+    Ok(secrets)
 }
 
 /// Returns `extra` followed by the manifests of the connectors that the

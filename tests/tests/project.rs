@@ -434,3 +434,73 @@ fn build_rejects_kind_that_does_not_match() {
         run.stderr
     );
 }
+
+/// A JavaScript playbook that reads secret `token` and reports its length.
+const SECRET_APP_JS: &str = r#"import { playbook, secrets } from 'moat-sdk';
+
+export const run = playbook(() => {
+  const token = secrets.get('token');
+  return { summary: `token has ${token.length} characters`, data: {} };
+});
+"#;
+
+#[test]
+fn test_secret_option_reaches_cases() {
+    let root = temp_root();
+    let dir = create(root.path(), "js", "secret-reader", false);
+    std::fs::write(dir.join("app.js"), SECRET_APP_JS).expect("write app.js");
+    let mut manifest = std::fs::read_to_string(dir.join("moat.toml")).expect("read moat.toml");
+    manifest.push_str("\n[grants.secrets.token]\nread = true\n");
+    std::fs::write(dir.join("moat.toml"), manifest).expect("write moat.toml");
+    for entry in std::fs::read_dir(dir.join("tests")).expect("tests/ exists") {
+        std::fs::remove_file(entry.expect("test file").path()).expect("remove a template case");
+    }
+    let case = r#"{"input": {}, "expect": {"summary": "token has 12 characters"}}"#;
+    std::fs::write(dir.join("tests/token.json"), case).expect("write the case");
+
+    let with_secret = moat(
+        root.path(),
+        &["test", "secret-reader", "--secret", "token=abcdefghijkl"],
+    );
+    let without = moat(root.path(), &["test", "secret-reader"]);
+
+    with_secret.assert_success("moat test with --secret");
+    assert_eq!(
+        with_secret.lines().last().copied(),
+        Some("1 passed, 0 failed")
+    );
+    assert!(
+        !with_secret.stdout.contains("abcdefghijkl"),
+        "{}",
+        with_secret.stdout
+    );
+    assert_ne!(without.code, Some(0), "stdout:\n{}", without.stdout);
+    assert!(
+        without.stdout.contains("no stored value"),
+        "stdout:\n{}",
+        without.stdout
+    );
+}
+
+#[test]
+fn secret_without_name_is_not_echoed() {
+    let root = temp_root();
+    let run = moat(
+        root.path(),
+        &[
+            "run",
+            "missing/moat.toml",
+            "--input",
+            "x.json",
+            "--secret",
+            "plain-token-value",
+        ],
+    );
+    assert_ne!(run.code, Some(0));
+    assert!(
+        run.stderr.contains("--secret number 1 has no `=`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("plain-token-value"), "{}", run.stderr);
+}

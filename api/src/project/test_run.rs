@@ -57,11 +57,12 @@ pub async fn run(args: TestArgs) -> anyhow::Result<bool> {
     }
     let subject = subject(&runtime, &built).await?;
     let kind = built.component.manifest.kind;
+    let secrets = local_run::parse_secrets(&args.secrets)?;
 
     let mut failed = 0;
     for path in &files {
         let started = Instant::now();
-        let report = run_file(&subject, kind, &runtime, path).await;
+        let report = run_file(&subject, kind, &runtime, &secrets, path).await;
         failed += usize::from(report.result.is_err());
         print_report(&args.dir, path, &report, started.elapsed());
     }
@@ -90,6 +91,7 @@ async fn run_file(
     subject: &Subject,
     kind: ComponentKind,
     runtime: &Runtime,
+    secrets: &[(String, String)],
     path: &Path,
 ) -> CaseReport {
     let case = match test_case::load(path, kind) {
@@ -110,6 +112,14 @@ async fn run_file(
             };
         }
     };
+    for (name, value) in secrets {
+        if let Err(error) = store.put_secret(name, value).await {
+            return CaseReport {
+                result: Err(format!("failed to store secret `{name}`: {error:#}")),
+                events: Vec::new(),
+            };
+        }
+    }
     let services = Arc::new(LocalServices::recording(store.clone()));
     let result = run_case(subject, runtime, case, &store, services.clone(), path).await;
     CaseReport {
