@@ -22,6 +22,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Stops the demo when something already listens on 127.0.0.1:PORT, naming
+# the variable that picks another port.
+require_free_port() {
+    local port=$1 variable=$2
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "error: 127.0.0.1:$port is already in use; stop what listens there or set $variable to another port" >&2
+        exit 1
+    fi
+}
+
+# Waits until the process PID listens on 127.0.0.1:PORT, for at most 5 s.
+wait_for_port() {
+    local port=$1 pid=$2
+    for _ in $(seq 1 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "error: the stand-in service on 127.0.0.1:$port did not start" >&2
+    exit 1
+}
+
 echo "==> building (the first build compiles wasmtime and takes several minutes)"
 rustup target add wasm32-wasip2 >/dev/null
 (cd playbooks-src && cargo build --release --target-dir "$root/playbooks-src/target")
@@ -31,12 +53,17 @@ cargo build -p moat
 moat="${CARGO_TARGET_DIR:-$root/target}/debug/moat"
 
 echo "==> starting a stand-in reputation service on 127.0.0.1:$intel_port"
+require_free_port "$port" MOAT_DEMO_PORT
+require_free_port "$intel_port" MOAT_DEMO_INTEL_PORT
+require_free_port "$edr_port" MOAT_DEMO_EDR_PORT
 python3 scripts/fake_reputation.py "$intel_port" &
 intel_pid=$!
+wait_for_port "$intel_port" "$intel_pid"
 
 echo "==> starting a stand-in EDR and chat webhook on 127.0.0.1:$edr_port"
 python3 scripts/fake_edr_chat.py "$edr_port" "$work/edr-chat.jsonl" &
 edr_pid=$!
+wait_for_port "$edr_port" "$edr_pid"
 
 echo "==> preparing playbooks in $work/playbooks"
 mkdir -p "$work/playbooks"
@@ -109,3 +136,4 @@ curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/cases
 echo "==> what the stand-in EDR and chat received"
 cat "$work/edr-chat.jsonl" 2>/dev/null || echo "(nothing)"
 echo "server log: $work/server.log"
+echo "the demo's database, key and logs stay in $work; remove it when done"
