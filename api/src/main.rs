@@ -3,6 +3,7 @@
 use clap::Parser;
 use moat::cli::{Cli, Command, TokenCommand};
 use moat::store::{Store, TokenRole};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -67,13 +68,16 @@ fn default_log_filter(command: &Command) -> &'static str {
     }
 }
 
-/// Sends logs to stderr. `RUST_LOG` sets the filter, and `default_filter`
+/// Sends logs to stderr, with colours only when stderr is a terminal and
+/// `NO_COLOR` is unset. `RUST_LOG` sets the filter, and `default_filter`
 /// applies when it is unset.
 fn init_tracing(default_filter: &str) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .init();
 }
