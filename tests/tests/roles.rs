@@ -57,6 +57,12 @@ fn routes() -> Vec<Route> {
             Some(Analyst),
             StatusCode::OK,
         ),
+        route(
+            Method::POST,
+            "/api/v1/alerts/{id}/runs",
+            Some(Analyst),
+            StatusCode::ACCEPTED,
+        ),
         route(Method::GET, "/api/v1/cases", Some(Analyst), StatusCode::OK),
         route(
             Method::GET,
@@ -143,6 +149,7 @@ fn body(route: &Route) -> Option<Vec<u8>> {
     let value = match (&route.method, route.template) {
         (&Method::POST, "/api/v1/alerts") => json!({ "message": "role matrix", "host": "h1" }),
         (&Method::POST, "/api/v1/playbooks/{name}/runs") => json!({ "manual": true }),
+        (&Method::POST, "/api/v1/alerts/{id}/runs") => json!({ "playbook": "ssh-bruteforce" }),
         (&Method::POST, "/api/v1/components") => {
             use base64::Engine as _;
             let wasm = base64::engine::general_purpose::STANDARD.encode(wasm_bytes("noop"));

@@ -56,7 +56,8 @@ async fn script_examples(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{reply}");
 
-    check_containment(&client, &token, &edr, &chat).await;
+    let alert_id = check_containment(&client, &token, &edr, &chat).await;
+    check_rerun(&client, &token, &alert_id, &edr).await;
     check_phishing_triage(&client, &token).await;
     check_token_stayed_with_connector(&server, &client, &token, &chat).await;
 }
@@ -90,8 +91,13 @@ fn example_manifest(folder: &str) -> String {
 }
 
 /// Posts the Elastic fixture and checks the `contain-host` run, the EDR
-/// request, the chat message and the case timeline.
-async fn check_containment(client: &ApiClient, token: &str, edr: &FakeEdr, chat: &FakeChat) {
+/// request, the chat message and the case timeline. Returns the alert id.
+async fn check_containment(
+    client: &ApiClient,
+    token: &str,
+    edr: &FakeEdr,
+    chat: &FakeChat,
+) -> String {
     let alert = std::fs::read(
         workspace_root().join("tests/fixtures/alerts/elastic/malware-prevention.json"),
     )
@@ -127,6 +133,54 @@ async fn check_containment(client: &ApiClient, token: &str, edr: &FakeEdr, chat:
         by_run.len() >= 3,
         "the run's changes are on the timeline: {timeline:?}"
     );
+    run["alert_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the run has no alert id: {run}"))
+        .to_owned()
+}
+
+/// Runs `contain-host` again on the stored alert, and checks that bad
+/// requests are rejected without queuing a run.
+async fn check_rerun(client: &ApiClient, token: &str, alert_id: &str, edr: &FakeEdr) {
+    let path = format!("/api/v1/alerts/{alert_id}/runs");
+    let rejected = [
+        (
+            path.as_str(),
+            json!({ "playbook": "edr-isolate" }),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            path.as_str(),
+            json!({ "name": "contain-host" }),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            path.as_str(),
+            json!({ "playbook": "absent" }),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/v1/alerts/absent/runs",
+            json!({ "playbook": "contain-host" }),
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (path, body, expected) in rejected {
+        let (status, reply) = client.post_json(token, path, &body).await;
+        assert_eq!(status, expected, "{path} {body}: {reply}");
+    }
+    assert_eq!(edr.isolations().len(), 1);
+
+    let body = json!({ "playbook": "contain-host" });
+    let (status, reply) = client.post_json(token, &path, &body).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{reply}");
+    let run_id = reply["run_id"].as_str().expect("run id");
+    let run = client.wait_for_run(token, run_id).await;
+
+    assert_eq!(run["status"], "succeeded", "{run}");
+    assert_eq!(run["trigger"], "alert", "{run}");
+    assert_eq!(run["alert_id"], alert_id, "{run}");
+    assert_eq!(edr.isolations().len(), 2);
 }
 
 /// Posts a user-reported phishing e-mail as a generic alert and checks the

@@ -1,5 +1,6 @@
 //! The HTTP routes under `/api/v1`, plus `/healthz`.
 
+mod alert_runs;
 mod alerts;
 mod audit;
 mod cases;
@@ -18,6 +19,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/alerts", post(alerts::create))
         .route("/alerts/{id}", get(alerts::show))
+        .route("/alerts/{id}/runs", post(alert_runs::create))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
         .route(

@@ -10,8 +10,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use moat_runtime::manifest::ComponentKind;
+use moat_runtime::registry::LoadedComponent;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 pub async fn list_playbooks(
     State(state): State<AppState>,
@@ -35,15 +37,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(TokenRole::Analyst)?;
     let Json(input) = input?;
-    let component = state
-        .runtime
-        .component(&name)
-        .ok_or_else(|| ApiError::NotFound(format!("playbook `{name}` is not registered")))?;
-    if component.manifest.kind != ComponentKind::Playbook {
-        return Err(ApiError::BadRequest(format!(
-            "`{name}` is a connector; only playbooks can be run"
-        )));
-    }
+    let component = playbook(&state, &name)?;
 
     let run = NewRun {
         component: name.clone(),
@@ -58,6 +52,21 @@ pub async fn create(
     let detail = json!({ "playbook": name, "version": component.manifest.version });
     super::audit::record(&state, &caller, "run.create", Some(&id), detail).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "run_id": id }))))
+}
+
+/// Returns the registered playbook `name`, or the API error for a missing
+/// one or a connector.
+pub(super) fn playbook(state: &AppState, name: &str) -> Result<Arc<LoadedComponent>, ApiError> {
+    let component = state
+        .runtime
+        .component(name)
+        .ok_or_else(|| ApiError::NotFound(format!("playbook `{name}` is not registered")))?;
+    if component.manifest.kind != ComponentKind::Playbook {
+        return Err(ApiError::BadRequest(format!(
+            "`{name}` is a connector; only playbooks can be run"
+        )));
+    }
+    Ok(component)
 }
 
 pub async fn show(
