@@ -116,6 +116,9 @@ import json, sys
 report = json.load(sys.stdin)
 runs = [run for alert in report["alerts"] for run in alert["runs"]]
 print(len(report["alerts"]), "stored,", len(runs), "runs queued")
+for alert in report["alerts"]:
+    if alert.get("not_triggered_reason"):
+        print("  record", alert["index"], "starts no run:", alert["not_triggered_reason"])
 with open(sys.argv[1], "a") as out:
     out.writelines(run + "\n" for run in runs)
 ' "$work/runs"
@@ -124,12 +127,12 @@ done
 echo "==> waiting for the runs"
 for run in $(cat "$work/runs"); do
     for _ in $(seq 1 150); do
-        status=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/runs/$run" |
-            python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+        read -r playbook status < <(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/runs/$run" |
+            python3 -c 'import json,sys; run = json.load(sys.stdin); print(run["playbook"], run["status"])')
         [ "$status" = succeeded ] || [ "$status" = failed ] && break
         sleep 0.2
     done
-    echo "run $run: $status"
+    echo "run $run ($playbook): $status"
 done
 echo "==> cases"
 curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/cases" | python3 scripts/print_cases.py "$port" "$token"

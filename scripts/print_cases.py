@@ -13,7 +13,10 @@ for case in cases:
         headers={"Authorization": f"Bearer {token}"},
     )
     detail = json.load(urllib.request.urlopen(request))
-    observables = ", ".join(f"{o['kind']}:{o['value']}" for o in detail["observables"][:6])
+    shown = detail["observables"][:6]
+    observables = ", ".join(f"{o['kind']}:{o['value']}" for o in shown)
+    if len(detail["observables"]) > len(shown):
+        observables += f" (and {len(detail['observables']) - len(shown)} more)"
     print(f"\n[{case['severity']}] {case['title']}  ({case['alert_count']} alert(s), {case['status']})")
     print(f"  dedup key: {case['dedup_key']}")
     print(f"  observables: {observables}")
