@@ -22,12 +22,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<bool> {
         store.put_secret(&name, &value).await?;
     }
 
-    let manifest_dir = args.manifest.parent().unwrap_or(Path::new("."));
+    // An absolute path has a parent folder even for a bare `moat.toml`.
+    let manifest_path = std::path::absolute(&args.manifest)
+        .with_context(|| format!("invalid manifest path {}", args.manifest.display()))?;
+    let manifest_dir = manifest_path.parent().unwrap_or(Path::new("/"));
     let runtime = crate::project::build::project_runtime(manifest_dir)?;
-    for connector in connector_manifests(&args.manifest, &args.connectors)? {
+    for connector in connector_manifests(&manifest_path, &args.connectors)? {
         catalog::load(&runtime, Some(&store), &connector).await?;
     }
-    let playbook = catalog::load(&runtime, Some(&store), &args.manifest).await?;
+    let playbook = catalog::load(&runtime, Some(&store), &manifest_path).await?;
     let state = AppState {
         store: store.clone(),
         runtime: runtime.clone(),
@@ -77,10 +80,11 @@ pub(crate) fn connector_manifests(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let manifest = Manifest::from_file(manifest_path)?;
     let mut found = extra.to_vec();
+    let manifest_path = std::path::absolute(manifest_path)?;
     let folder = manifest_path
         .parent()
         .and_then(Path::parent)
-        .unwrap_or(Path::new("."));
+        .unwrap_or(Path::new("/"));
     for name in &manifest.grants.connectors {
         let sibling = folder.join(name).join(MANIFEST_FILE);
         if sibling.is_file() && !found.contains(&sibling) {

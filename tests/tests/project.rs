@@ -504,3 +504,21 @@ fn secret_without_name_is_not_echoed() {
     );
     assert!(!run.stderr.contains("plain-token-value"), "{}", run.stderr);
 }
+
+#[test]
+fn run_accepts_bare_manifest_name() {
+    let root = temp_root();
+    let dir = create(root.path(), "rust", "bare-path", false);
+    moat(root.path(), &["build", "bare-path"]).assert_success("moat build bare-path");
+    let alert = workspace_root().join("tests/fixtures/alerts/suricata/alert-testmyids.eve.json");
+    let alert = alert.to_str().expect("the fixture path is UTF-8");
+
+    let run = moat(&dir, &["run", "moat.toml", "--input", alert]);
+
+    run.assert_success("moat run moat.toml inside the project");
+    assert!(
+        run.stdout.contains("\"summary\""),
+        "stdout:\n{}",
+        run.stdout
+    );
+}

@@ -308,7 +308,7 @@ impl OutboundContext {
         match self.services.secret_value(name).await {
             Ok(Some(value)) => Ok(value),
             Ok(None) => Err(SecretError::Refused(format!(
-                "secret `{name}` has no stored value; set it with `PUT /api/v1/secrets/{name}`, or with `--secret {name}=VALUE` for `moat run`"
+                "secret `{name}` has no stored value; set it with `PUT /api/v1/secrets/{name}`, or with `--secret {name}=VALUE` for `moat run` and `moat test`"
             ))),
             Err(error) => {
                 tracing::error!(secret = name, error = %error, "failed to load secret");
