@@ -29,6 +29,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Build a project and run each test case in its `tests/` folder.
     Test(TestArgs),
+    /// Upload a built playbook or connector to a running server.
+    Upload(UploadArgs),
     /// Manage API tokens.
     Token {
         #[command(subcommand)]
@@ -144,6 +146,19 @@ pub struct TestArgs {
     pub secrets: Vec<String>,
     #[command(flatten)]
     pub home: MoatHomeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// The component's `moat.toml`; its `component` path names the built
+    /// `.wasm` file.
+    pub manifest: PathBuf,
+    /// Base URL of the server, such as `http://127.0.0.1:8080`.
+    #[arg(long, env = "MOAT_SERVER", default_value = "http://127.0.0.1:8080")]
+    pub server: String,
+    /// An admin token; read from `MOAT_TOKEN` when not given.
+    #[arg(long, env = "MOAT_TOKEN", hide_env_values = true)]
+    pub token: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,7 +12,7 @@
 //!   and connector projects in Rust, Python and JavaScript;
 //! - [`local_services`]: host services on an in-memory store, for
 //!   `moat run` and `moat test`;
-//! - [`cli`], [`serve`], [`local_run`]: the commands.
+//! - [`cli`], [`serve`], [`local_run`], [`upload`]: the commands.
 
 pub mod auth;
 pub mod catalog;
@@ -28,4 +28,5 @@ pub mod serve;
 pub mod state;
 pub mod store;
 pub mod triggers;
+pub mod upload;
 pub mod worker;

@@ -29,6 +29,7 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::New(args) => moat::project::new::run(args),
         Command::Build(args) => moat::project::build::run(args).await,
         Command::Test(args) => moat::project::test_run::run(args).await,
+        Command::Upload(args) => moat::upload::run(args).await,
         Command::Token {
             command:
                 TokenCommand::Create {
@@ -60,10 +61,10 @@ fn report(error: &anyhow::Error) {
 }
 
 /// Returns the log filter used when `RUST_LOG` is unset: `warn` for the
-/// project commands, whose report is their stdout, else `info`.
+/// project and upload commands, whose report is their stdout, else `info`.
 fn default_log_filter(command: &Command) -> &'static str {
     match command {
-        Command::New(_) | Command::Build(_) | Command::Test(_) => "warn",
+        Command::New(_) | Command::Build(_) | Command::Test(_) | Command::Upload(_) => "warn",
         _ => "info",
     }
 }

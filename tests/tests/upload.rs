@@ -2,6 +2,7 @@
 //! a real component is registered, stored and run, and each kind of bad
 //! upload is rejected with a message that names the problem.
 
+use moat::cli::UploadArgs;
 use moat::state::MAX_COMPONENT_BODY_BYTES;
 use moat::store::TokenRole;
 use moat_runtime::registry::{MAX_COMPONENT_BYTES, content_hash};
@@ -255,4 +256,74 @@ fn find_named(list: &Value, name: &str) -> Value {
         .and_then(|all| all.iter().find(|c| c["name"] == name))
         .cloned()
         .unwrap_or_else(|| panic!("`{name}` missing from {list}"))
+}
+
+/// Writes `noop` and a manifest that names it into a new folder, and
+/// returns the folder and the `moat upload` arguments for `server`.
+fn upload_args(server: &TestServer, token: &str) -> (tempfile::TempDir, UploadArgs) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("noop.wasm"), wasm_bytes("noop")).expect("write noop.wasm");
+    let manifest = NOOP_MANIFEST.replace("does/not/exist.wasm", "noop.wasm");
+    std::fs::write(dir.path().join("moat.toml"), manifest).expect("write moat.toml");
+    let args = UploadArgs {
+        manifest: dir.path().join("moat.toml"),
+        server: server.base_url.clone(),
+        token: token.to_owned(),
+    };
+    (dir, args)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_command_stores_component() {
+    let (server, client, _upstream) = start(Backend::Sqlite).await;
+    let (_dir, args) = upload_args(&server, &server.token);
+
+    let uploaded = moat::upload::upload(&args)
+        .await
+        .unwrap_or_else(|error| panic!("moat upload failed: {error:#}"));
+
+    assert_eq!(uploaded.name, "noop");
+    assert_eq!(uploaded.version, "0.1.0");
+    assert_eq!(uploaded.kind, "playbook");
+    assert_eq!(uploaded.sha256, content_hash(&wasm_bytes("noop")));
+    let listed = client.get(&server.token, "/api/v1/components").await;
+    assert!(listed.to_string().contains(&uploaded.sha256), "{listed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_command_needs_admin_token() {
+    let (server, _client, _upstream) = start(Backend::Sqlite).await;
+    let (_, analyst) = server
+        .state
+        .store
+        .create_token("upload-analyst", TokenRole::Analyst)
+        .await
+        .expect("create a token");
+    let (_dir, args) = upload_args(&server, &analyst);
+
+    let error = moat::upload::upload(&args)
+        .await
+        .expect_err("an analyst cannot upload");
+
+    let message = format!("{error:#}");
+    assert!(message.contains("403"), "{message}");
+    assert!(
+        !message.contains(&analyst),
+        "the token is in the error: {message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_command_names_missing_build() {
+    let (server, _client, _upstream) = start(Backend::Sqlite).await;
+    let (dir, args) = upload_args(&server, &server.token);
+    std::fs::remove_file(dir.path().join("noop.wasm")).expect("remove noop.wasm");
+
+    let error = moat::upload::upload(&args)
+        .await
+        .expect_err("nothing to upload");
+
+    let message = format!("{error:#}");
+    assert!(message.contains("noop.wasm"), "{message}");
+    assert!(message.contains("moat build"), "{message}");
 }
