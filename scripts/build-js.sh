@@ -5,7 +5,7 @@
 #
 # sdk-js/build.mjs bundles each app.js with the SDK and builds it with
 # componentize-js; it installs its pinned npm packages with `npm ci` on
-# first use. A folder whose moat.toml says `kind = "connector"` is built for
+# first use. A folder whose moat.toml sets `kind = "connector"` is built for
 # the connector world, every other one for the playbook world. A component
 # newer than all of its inputs is not rebuilt.
 set -euo pipefail

@@ -4,7 +4,7 @@
 # playbooks-src/target/python/<name>.wasm.
 #
 # Each component is built by componentize-py with the SDK in sdk-python/
-# on the Python path. A folder whose moat.toml says `kind = "connector"` is
+# on the Python path. A folder whose moat.toml sets `kind = "connector"` is
 # built for the `moat:python/connector` world in wit/python/python.wit,
 # and every other folder for `moat:python/playbook`.
 # componentize-py 0.25 links a wasi-libc that imports wasi:sockets, which

@@ -82,7 +82,7 @@ export function fromWit(error) {
 
 /**
  * Calls a host import and throws a `MoatError` in place of the binding's
- * error, whose `payload` holds the WIT `error` value.
+ * error, whose `payload` is the WIT `error` value.
  */
 export function callHost(fn, ...args) {
   try {

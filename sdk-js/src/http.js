@@ -9,8 +9,8 @@ import { callHost, DeniedError, MoatError, UpstreamError } from './errors.js';
  * Sends a request with the global `fetch` and returns its `Response`.
  *
  * `fetch` reports every failed request as a network error without the
- * host's reason, so on failure this asks the host's policy about the URL
- * and the secret placeholders in the headers. A denied request throws a
+ * host's reason, so on failure this runs the host's policy check on the
+ * URL and the secret placeholders in the headers. A denied request throws a
  * `DeniedError` with the host's message, which names the manifest line
  * that would allow it. Any other failure throws an `UpstreamError` that
  * names the URL.

@@ -17,9 +17,9 @@ pub const UNKNOWN_HOST: &str = "unknown-host";
 pub type BodyLog = Arc<Mutex<Vec<Value>>>;
 
 /// An EDR REST API: `POST /api/v1/hosts/isolate` with `{"hostname",
-/// "comment"}` answers `202 {"action_id", "state": "pending"}` when the
+/// "comment"}` returns `202 {"action_id", "state": "pending"}` when the
 /// request carries `Authorization: Bearer TOKEN`, and `401` otherwise.
-/// `GET /api/v1/hosts/{hostname}` answers the host's isolation state.
+/// `GET /api/v1/hosts/{hostname}` returns the host's isolation state.
 #[derive(Debug)]
 pub struct FakeEdr {
     pub upstream: FakeUpstream,
@@ -109,7 +109,7 @@ fn authorized(state: &EdrState, headers: &HeaderMap) -> bool {
 }
 
 /// A chat incoming webhook at `POST /hooks/soc` that records each JSON
-/// message and answers `200 ok`.
+/// message and returns `200 ok`.
 #[derive(Debug)]
 pub struct FakeChat {
     pub upstream: FakeUpstream,

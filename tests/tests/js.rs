@@ -583,14 +583,18 @@ fn placeholder_request(url: &str) -> Value {
     })
 }
 
+/// Grants that allow `origin` and bind secret `token` to it.
+fn bound_token_grants(origin: &str) -> String {
+    format!(
+        "[grants]\nallowed_outbound_hosts = [\"{origin}\"]\n\n[grants.secrets.token]\nhosts = [\"{origin}\"]\n"
+    )
+}
+
 #[tokio::test]
 async fn js_bound_placeholder_is_filled() {
     let upstream = FakeUpstream::ok().await;
     let origin = upstream.origin();
-    let body = format!(
-        "[grants]\nallowed_outbound_hosts = [\"{origin}\"]\n\n[grants.secrets.token]\nhosts = [\"{origin}\"]\n"
-    );
-    let harness = probe_with(&body).await;
+    let harness = probe_with(&bound_token_grants(&origin)).await;
     harness.put_secret("token", "js-bound-secret").await;
 
     let run = harness
@@ -631,10 +635,7 @@ async fn js_ungranted_placeholder_is_denied() {
 async fn js_unstored_placeholder_is_denied() {
     let upstream = FakeUpstream::ok().await;
     let origin = upstream.origin();
-    let body = format!(
-        "[grants]\nallowed_outbound_hosts = [\"{origin}\"]\n\n[grants.secrets.token]\nhosts = [\"{origin}\"]\n"
-    );
-    let harness = probe_with(&body).await;
+    let harness = probe_with(&bound_token_grants(&origin)).await;
 
     let run = harness
         .run(PROBE, placeholder_request(&format!("{origin}/x")))
